@@ -1,0 +1,31 @@
+// Package holdings reads the holdings files fund managers have (plain
+// CSV/TSV tables, iShares exports, Advent Geneva reports, broker exports,
+// XLSX/XLS, SEC 13F and N-PORT) into screener.Holding rows, streaming.
+//
+// Every data row ends as a holding or as a rejected row with file, line,
+// column and reason: rows read = holdings + rejected. It leaves matching to
+// package screener.
+package holdings
+
+import (
+	"github.com/screener/screener/screener"
+)
+
+// Sink receives rows as a reader decodes them, so files of any size stream.
+// The Holding passed to Holding is only valid during the call (readers may
+// reuse it); a Sink that keeps it must copy it. An error from the Sink stops
+// the read and is returned.
+type Sink interface {
+	Holding(h *screener.Holding) error
+	Reject(e *screener.ParseError) error
+}
+
+// Info describes a file that was read.
+type Info struct {
+	Format    string        // detected format, e.g. "ishares", "geneva", "csv"
+	AsOf      screener.Date // as-of date when the file states one
+	Portfolio string        // portfolio or account named by the file, if any
+	Rows      int           // data rows read (= holdings + rejected)
+	Holdings  int
+	Rejected  int
+}
