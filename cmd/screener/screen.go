@@ -2,8 +2,253 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/screener/screener/issuers"
+	"github.com/screener/screener/screener"
+	"github.com/screener/screener/screener/holdings"
 )
 
-func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) error { return errNotYet }
-func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error  { return errNotYet }
+const screenHelp = `
+Usage: screener screen [flags] FILE...
+
+Screens holdings files (CSV/TSV, iShares, Advent Geneva, IBKR, DEGIRO, XLSX,
+SEC 13F and N-PORT; the format is detected from the content) against the
+embedded OFAC list snapshot (or --list files) and writes a divestment report.
+
+Exit status: 0 when it ran, 2 on usage or unreadable input, 3 when --fail-on
+is given and a finding at or above that status exists.
+
+Examples:
+  screener screen testdata/demo/holdings.csv
+  screener screen --as-of 2022-01-10 --format json --out report.json holdings.csv
+  screener screen --list ../shared/data/lists/ofac-cons-csv-2025-12 --fail-on review fund.csv
+  screener screen --us-person no offshore-fund.csv
+`
+
+type screenConfig struct {
+	lists    multiFlag
+	asOf     string
+	format   string
+	out      string
+	all      bool
+	failOn   string
+	usPerson string
+	policy   bool
+	db       string
+	save     bool
+	user     string
+	quiet    bool
+}
+
+func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c screenConfig
+	fs := newFlags("screener screen", screenHelp, stderr)
+	fs.Var(&c.lists, "list", "list file or folder (repeatable); default: the embedded OFAC snapshot")
+	fs.StringVar(&c.asOf, "as-of", "", "as-of date (YYYY-MM-DD, noon US Eastern) or RFC 3339 instant; default: now")
+	fs.StringVar(&c.format, "format", "text", "report format: text, csv or json")
+	fs.StringVar(&c.out, "out", "", "write the report to this file instead of stdout")
+	fs.BoolVar(&c.all, "all", false, "list every position, clear ones too")
+	fs.StringVar(&c.failOn, "fail-on", "", "exit 3 if a finding is at or above this status (e.g. review, divest_only)")
+	fs.StringVar(&c.usPerson, "us-person", "unknown", "US-person status of accounts whose file does not say: yes, no or unknown (unknown counts as US)")
+	fs.BoolVar(&c.policy, "affiliate-policy", false, "firm policy: mark positions whose parent is listed as restricted (kept apart from the legal status)")
+	fs.StringVar(&c.db, "db", "", "database file (with --save, keeps the run)")
+	fs.BoolVar(&c.save, "save", false, "save the run in --db")
+	fs.StringVar(&c.user, "user", os.Getenv("USER"), "who ran it, for the audit log (with --save)")
+	fs.BoolVar(&c.quiet, "quiet", false, "no progress on stderr")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(stderr, "screener screen: name at least one holdings file")
+		fs.Usage()
+		return errUsage
+	}
+	if c.save && c.db == "" {
+		fmt.Fprintln(stderr, "screener screen: --save needs --db FILE")
+		return errUsage
+	}
+	at, err := asOfFlag(c.asOf)
+	if err != nil {
+		return err
+	}
+	opt := screener.Options{All: c.all, AffiliatePolicy: c.policy}
+	if opt.USPerson, err = usPersonFlag(c.usPerson); err != nil {
+		return err
+	}
+	var failOn screener.Status
+	if c.failOn != "" {
+		failOn = screener.Status(c.failOn)
+		if failOn.Rank() >= len(screener.Statuses) {
+			return screener.Errorf(screener.KindInvalid, "--fail-on %q: want one of %v", c.failOn, screener.Statuses)
+		}
+	}
+	switch c.format {
+	case "text", "csv", "json":
+	default:
+		return screener.Errorf(screener.KindInvalid, "--format %q: want text, csv or json", c.format)
+	}
+	lists, err := loadLists(c.lists)
+	if err != nil {
+		return err
+	}
+	dir, err := issuers.Default()
+	if err != nil {
+		return fmt.Errorf("load reference data: %w", err)
+	}
+	if c.save {
+		if opt.Decisions, err = storedDecisions(c.db); err != nil {
+			return err
+		}
+	}
+	rep, held, err := screenFiles(ctx, fs.Args(), lists, dir, at, opt, c.save, progress(stderr, c.quiet))
+	if err != nil {
+		return err
+	}
+	if c.save {
+		id, err := saveRun(c.db, c.user, fs.Args(), held, rep, lists)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "saved as run %d in %s\n", id, c.db)
+	}
+	if err := writeReport(rep, c.format, c.out, stdout); err != nil {
+		return err
+	}
+	if failOn != "" {
+		for st, n := range rep.Summary.ByStatus {
+			if n > 0 && st.Rank() <= failOn.Rank() && st != screener.StatusClear {
+				return &exitError{code: 3, msg: fmt.Sprintf("%d finding(s) with status %s (--fail-on %s)", n, st, failOn)}
+			}
+		}
+	}
+	return nil
+}
+
+// screenFiles streams each file through the matcher into one report. With
+// keep it also returns the holdings read, for saving.
+func screenFiles(ctx context.Context, files []string, lists []*screener.List, dir *issuers.Directory, at time.Time,
+	opt screener.Options, keep bool, prog func(string, int)) (*screener.Report, []screener.Holding, error) {
+	m := screener.NewMatcher(lists, dir)
+	b := screener.NewReportBuilder(lists, at, opt)
+	sink := &screenSink{ctx: ctx, m: m, b: b, at: at, opt: opt, keep: keep, prog: prog}
+	for _, f := range files {
+		sink.file = f
+		if _, err := holdings.ReadFile(f, sink); err != nil {
+			return nil, nil, err
+		}
+		b.AddFile(f)
+	}
+	if prog != nil {
+		prog("", -1)
+	}
+	return b.Report(), sink.held, nil
+}
+
+type screenSink struct {
+	ctx  context.Context
+	m    *screener.Matcher
+	b    *screener.ReportBuilder
+	at   time.Time
+	opt  screener.Options
+	keep bool
+	held []screener.Holding
+	prog func(string, int)
+	file string
+	n    int
+}
+
+func (s *screenSink) Holding(h *screener.Holding) error {
+	s.n++
+	if s.n%65536 == 0 {
+		if err := s.ctx.Err(); err != nil {
+			return err
+		}
+		if s.prog != nil {
+			s.prog(s.file, s.n)
+		}
+	}
+	s.b.Add(s.m.Match(h, s.at, s.opt))
+	if s.keep {
+		c := *h
+		c.Warnings = append([]string(nil), h.Warnings...)
+		c.OtherIDs = append([]screener.ID(nil), h.OtherIDs...)
+		s.held = append(s.held, c)
+	}
+	return nil
+}
+
+func (s *screenSink) Reject(e *screener.ParseError) error {
+	s.n++
+	s.b.Reject(*e)
+	return nil
+}
+
+// progress returns a reporter that writes to stderr once a run has taken
+// more than a second, never to stdout.
+func progress(stderr io.Writer, quiet bool) func(string, int) {
+	if quiet {
+		return nil
+	}
+	start := time.Now()
+	shown := false
+	return func(file string, n int) {
+		if n < 0 {
+			if shown {
+				fmt.Fprintln(stderr)
+			}
+			return
+		}
+		if time.Since(start) < time.Second {
+			return
+		}
+		shown = true
+		fmt.Fprintf(stderr, "\rscreening %s: %d rows", file, n)
+	}
+}
+
+func writeReport(rep *screener.Report, format, out string, stdout io.Writer) (err error) {
+	w := stdout
+	if out != "" {
+		f, err := os.Create(out)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}()
+		w = f
+	}
+	switch format {
+	case "json":
+		return rep.WriteJSON(w)
+	case "csv":
+		return rep.WriteCSV(w)
+	}
+	return rep.WriteText(w)
+}
+
+func asOfFlag(s string) (time.Time, error) {
+	if s == "" {
+		return time.Now(), nil
+	}
+	return screener.ParseAsOf(s)
+}
+
+func usPersonFlag(s string) (screener.USPerson, error) {
+	switch strings.ToLower(s) {
+	case "", "unknown":
+		return screener.USPersonUnknown, nil
+	case "yes", "true", "us":
+		return screener.USPersonYes, nil
+	case "no", "false", "non-us":
+		return screener.USPersonNo, nil
+	}
+	return 0, screener.Errorf(screener.KindInvalid, "--us-person %q: want yes, no or unknown", s)
+}

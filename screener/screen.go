@@ -1,0 +1,721 @@
+package screener
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/screener/screener/issuers"
+)
+
+// Options tune a screening run. The zero value screens every account as a
+// US person (unknown fails closed) and reports only positions that are not
+// clear.
+type Options struct {
+	// USPerson applies to rows whose file does not say (Holding.USPerson
+	// unknown). Unknown is treated as a US person.
+	USPerson USPerson
+	// All keeps clear positions in Report.Findings too.
+	All bool
+	// AffiliatePolicy is a firm policy switch: parent_listed and linked_to
+	// findings are also marked restricted by policy, shown apart from the
+	// legal status (RULES.md M-7).
+	AffiliatePolicy bool
+	// Decisions are reviewers' earlier decisions, applied to findings with
+	// the same security key and list entry while the entry is unchanged.
+	Decisions []ReviewDecision
+}
+
+// Screen screens holdings against lists and the issuer directory as of the
+// instant asOf, and returns the report. It is a pure function: no clock, no
+// files; findings come out in input order (file, line).
+func Screen(hs []Holding, rejected []ParseError, lists []*List, dir *issuers.Directory, asOf time.Time, opt Options) *Report {
+	m := NewMatcher(lists, dir)
+	b := NewReportBuilder(lists, asOf, opt)
+	for i := range hs {
+		b.Add(m.Match(&hs[i], asOf, opt))
+	}
+	for _, r := range rejected {
+		b.Reject(r)
+	}
+	return b.Report()
+}
+
+// entryRef is one indexed list entry.
+type entryRef struct {
+	list  *List
+	entry *Entry
+	fp    string // fingerprint, for reviewer decisions
+}
+
+// nameRef is one name of an entry in the exact-name index.
+type nameRef struct {
+	idx  int
+	kind string // "name", "alias", "issuer name"
+	name string // as published
+}
+
+// Matcher finds the listed entries a holding reaches. Build it once per
+// set of lists with NewMatcher; Match is safe for concurrent use.
+type Matcher struct {
+	entries  []entryRef
+	byISIN   map[string][]int
+	byTicker map[string][]int
+	byID     map[string][]int // LEI and USCC
+	byName   map[string][]nameRef
+	byLinked map[string][]int // normalised Linked To name → entries naming it
+	byKey    map[string]int   // list + "/" + id → entry
+	names    *issuers.NameIndex
+	dir      *issuers.Directory
+
+	mu    sync.Mutex
+	cache map[string][]issuers.NameMatch // fuzzy results by raw name
+}
+
+const maxNameCache = 200000
+
+// NewMatcher indexes lists for Match. dir may be nil.
+func NewMatcher(lists []*List, dir *issuers.Directory) *Matcher {
+	m := &Matcher{
+		byISIN:   map[string][]int{},
+		byTicker: map[string][]int{},
+		byID:     map[string][]int{},
+		byName:   map[string][]nameRef{},
+		byLinked: map[string][]int{},
+		byKey:    map[string]int{},
+		names:    issuers.NewNameIndex(),
+		dir:      dir,
+		cache:    map[string][]issuers.NameMatch{},
+	}
+	for _, l := range lists {
+		for i := range l.Entries {
+			e := &l.Entries[i]
+			idx := len(m.entries)
+			m.entries = append(m.entries, entryRef{list: l, entry: e, fp: EntryFingerprint(e)})
+			m.byKey[e.List+"/"+e.ID] = idx
+			for _, v := range e.ISINs {
+				k := strings.ToUpper(strings.TrimSpace(v))
+				m.byISIN[k] = appendOnce(m.byISIN[k], idx)
+			}
+			for _, t := range e.Tickers {
+				if k := t.Key(); k != "" {
+					m.byTicker[k] = appendOnce(m.byTicker[k], idx)
+				}
+			}
+			for _, v := range e.LEIs {
+				k := "LEI:" + strings.ToUpper(v)
+				m.byID[k] = appendOnce(m.byID[k], idx)
+			}
+			for _, v := range e.USCCs {
+				k := "USCC:" + strings.ToUpper(v)
+				m.byID[k] = appendOnce(m.byID[k], idx)
+			}
+			m.addName(idx, "name", e.Name)
+			for _, a := range e.Aliases {
+				m.addName(idx, "alias", a.Name)
+			}
+			for _, n := range e.IssuerNames {
+				m.addName(idx, "issuer name", n)
+			}
+			for _, n := range e.LinkedTo {
+				k := issuers.NormalizeName(n)
+				if k != "" {
+					m.byLinked[k] = appendOnce(m.byLinked[k], idx)
+				}
+			}
+		}
+	}
+	return m
+}
+
+func (m *Matcher) addName(idx int, kind, name string) {
+	k := issuers.NormalizeName(name)
+	if k == "" {
+		return
+	}
+	for _, r := range m.byName[k] {
+		if r.idx == idx {
+			return
+		}
+	}
+	m.byName[k] = append(m.byName[k], nameRef{idx: idx, kind: kind, name: name})
+	m.names.Add(fmt.Sprint(idx), name)
+}
+
+func appendOnce(s []int, v int) []int {
+	for _, x := range s {
+		if x == v {
+			return s
+		}
+	}
+	return append(s, v)
+}
+
+// Entry returns the indexed entry of list with id, if any.
+func (m *Matcher) Entry(list, id string) (*Entry, bool) {
+	i, ok := m.byKey[list+"/"+id]
+	if !ok {
+		return nil, false
+	}
+	return m.entries[i].entry, true
+}
+
+// hit is one way a holding reached one entry.
+type hit struct {
+	idx      int
+	basis    Basis
+	evidence string
+	score    float64
+}
+
+// Match screens one holding as of at and returns its finding (status clear
+// when nothing matched).
+func (m *Matcher) Match(h *Holding, at time.Time, opt Options) Finding {
+	us := h.USPerson
+	if us == USPersonUnknown {
+		us = opt.USPerson
+	}
+	f := Finding{
+		File: h.File, Line: h.Line, Portfolio: h.Portfolio, USPerson: us.String(),
+		Security: Security{Name: h.Name, ISIN: h.ISIN, CUSIP: h.CUSIP, SEDOL: h.SEDOL, FIGI: h.FIGI,
+			Ticker: h.Ticker, Exchange: h.Exchange},
+		Quantity: h.Quantity, MarketValue: h.MarketValue, Currency: h.Currency,
+		Status: StatusClear, Warnings: h.Warnings,
+	}
+	hits := m.collect(h, &f)
+	f.Key = securityKey(h)
+	if len(hits) == 0 {
+		return f
+	}
+	m.decide(&f, hits, at, us, opt)
+	return f
+}
+
+// securityKey is the strongest identifier of h, for reviewer decisions.
+func securityKey(h *Holding) string {
+	switch {
+	case h.ISIN != "":
+		return "ISIN:" + strings.ToUpper(h.ISIN)
+	case h.CUSIP != "":
+		return "CUSIP:" + strings.ToUpper(h.CUSIP)
+	case h.SEDOL != "":
+		return "SEDOL:" + strings.ToUpper(h.SEDOL)
+	case h.FIGI != "":
+		return "FIGI:" + strings.ToUpper(h.FIGI)
+	}
+	if t, ok := h.NormalTicker(); ok && t.Key() != "" {
+		return "TICKER:" + t.Key()
+	}
+	if n := issuers.NormalizeName(h.Name); n != "" {
+		return "NAME:" + n
+	}
+	return ""
+}
+
+func (m *Matcher) label(idx int) string {
+	e := m.entries[idx].entry
+	src := e.List
+	if strings.HasPrefix(src, "OFAC") {
+		src = "OFAC"
+	}
+	return fmt.Sprintf("%s %s %s", src, e.ID, e.Name)
+}
+
+// collect gathers every hit for h, in the resolution order of RULES.md M-2.
+func (m *Matcher) collect(h *Holding, f *Finding) []hit {
+	var hits []hit
+	add := func(idxs []int, b Basis, ev func(idx int) string) {
+		for _, i := range idxs {
+			hits = append(hits, hit{idx: i, basis: b, evidence: ev(i)})
+		}
+	}
+	// (1) ISIN, and ISINs derived from CUSIP and SEDOL.
+	isins := map[string]string{} // ISIN → how we got it
+	if h.ISIN != "" {
+		isins[strings.ToUpper(strings.TrimSpace(h.ISIN))] = fmt.Sprintf("%s (ISIN)", h.ISIN)
+	}
+	if h.CUSIP != "" {
+		for _, cc := range []string{"US", "CA"} {
+			if v, err := issuers.ISINFromCUSIP(h.CUSIP, cc); err == nil {
+				if _, ok := isins[v]; !ok {
+					isins[v] = fmt.Sprintf("%s (CUSIP) → %s", h.CUSIP, v)
+				}
+			}
+		}
+	}
+	if h.SEDOL != "" {
+		for _, cc := range []string{"GB", "IE"} {
+			if v, err := issuers.ISINFromSEDOL(h.SEDOL, cc); err == nil {
+				if _, ok := isins[v]; !ok {
+					isins[v] = fmt.Sprintf("%s (SEDOL) → %s", h.SEDOL, v)
+				}
+			}
+		}
+	}
+	for _, v := range sortedKeys(isins) {
+		how := isins[v]
+		add(m.byISIN[v], BasisISINListed, func(i int) string {
+			return fmt.Sprintf("%s → ISIN of %s", how, m.label(i))
+		})
+	}
+	// (2) ticker and market.
+	var tkey string
+	if t, ok := h.NormalTicker(); ok && t.Key() != "" {
+		tkey = t.Key()
+		how := tickerHow(h)
+		add(m.byTicker[tkey], BasisTickerListed, func(i int) string {
+			return fmt.Sprintf("%s → equity ticker %q of %s", how, rawTicker(m.entries[i].entry, tkey), m.label(i))
+		})
+	} else if h.Ticker != "" && h.Exchange == "" && !strings.ContainsAny(h.Ticker, " .") {
+		f.Warnings = append(f.Warnings, fmt.Sprintf("ticker %q has no market: a bare code is ambiguous (2357 is AviChina on HKEX and ASUSTeK on TWSE), so it was not matched by ticker", h.Ticker))
+	}
+	// (3) issuer LEI from the file.
+	if h.LEI != "" {
+		add(m.byID["LEI:"+strings.ToUpper(h.LEI)], BasisIssuerID, func(i int) string {
+			return fmt.Sprintf("issuer LEI %s → LEI of %s", h.LEI, m.label(i))
+		})
+	}
+	// Security master: identifiers → issuer → parents.
+	if m.dir != nil {
+		hits = append(hits, m.viaDirectory(h, isins, tkey, f)...)
+	}
+	// (4) the holding's own name; fuzzy only when nothing strong matched.
+	strong := false
+	for _, x := range hits {
+		if x.basis.CanProhibit() {
+			strong = true
+		}
+	}
+	hits = append(hits, m.viaName(h, strong)...)
+	return hits
+}
+
+func sortedKeys(m map[string]string) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+func tickerHow(h *Holding) string {
+	switch {
+	case h.Exchange != "":
+		return fmt.Sprintf("%s on %s (ticker)", h.Ticker, h.Exchange)
+	case strings.Contains(h.Ticker, "."):
+		return fmt.Sprintf("%s (Reuters/Yahoo ticker)", h.Ticker)
+	}
+	return fmt.Sprintf("%s (Bloomberg ticker)", h.Ticker)
+}
+
+func rawTicker(e *Entry, key string) string {
+	for _, t := range e.Tickers {
+		if t.Key() == key {
+			return t.Raw
+		}
+	}
+	return key
+}
+
+// viaDirectory resolves h through the security master: a listed ISIN found
+// through reference data, the issuer's LEI and name, DR underlyings, and
+// parents or financing relations to listed entries.
+func (m *Matcher) viaDirectory(h *Holding, isins map[string]string, tkey string, f *Finding) []hit {
+	var ids []string
+	for v := range isins {
+		ids = append(ids, v)
+	}
+	sort.Strings(ids)
+	if h.CUSIP != "" {
+		ids = append(ids, strings.ToUpper(h.CUSIP))
+	}
+	if h.SEDOL != "" {
+		ids = append(ids, strings.ToUpper(h.SEDOL))
+	}
+	if h.FIGI != "" {
+		ids = append(ids, strings.ToUpper(h.FIGI))
+	}
+	if tkey != "" {
+		ids = append(ids, tkey)
+	}
+	var hits []hit
+	seen := map[*issuers.Security]bool{}
+	bond := isBond(h)
+	for _, id := range ids {
+		for _, s := range m.dir.Lookup(id) {
+			if seen[s] {
+				continue
+			}
+			seen[s] = true
+			what := fmt.Sprintf("%s → %s", id, describeSecurity(s))
+			if f.Security.Issuer == "" {
+				f.Security.Issuer = s.IssuerName
+			}
+			if s.ISIN != "" && isins[strings.ToUpper(s.ISIN)] == "" {
+				for _, i := range m.byISIN[strings.ToUpper(s.ISIN)] {
+					hits = append(hits, hit{idx: i, basis: BasisISINListed,
+						evidence: fmt.Sprintf("%s → ISIN %s of %s", what, s.ISIN, m.label(i))})
+				}
+			}
+			if s.IssuerLEI != "" {
+				for _, i := range m.byID["LEI:"+strings.ToUpper(s.IssuerLEI)] {
+					hits = append(hits, hit{idx: i, basis: BasisIssuerID,
+						evidence: fmt.Sprintf("%s → issuer LEI %s of %s", what, s.IssuerLEI, m.label(i))})
+				}
+			}
+			if s.IssuerName != "" {
+				hits = append(hits, m.exactName(s.IssuerName, what+" → issuer")...)
+			}
+			if s.Underlying != "" {
+				for _, i := range m.byISIN[strings.ToUpper(s.Underlying)] {
+					hits = append(hits, hit{idx: i, basis: BasisDRUnderlying,
+						evidence: fmt.Sprintf("%s → depositary receipt over %s → ISIN of %s", what, s.Underlying, m.label(i))})
+				}
+			}
+			for _, l := range s.Links {
+				hits = append(hits, m.viaLink(l, what, bond)...)
+			}
+		}
+	}
+	return hits
+}
+
+func describeSecurity(s *issuers.Security) string {
+	name := s.IssuerName
+	if name == "" {
+		name = s.Name
+	}
+	src := s.From.Source
+	if src == "" {
+		return name
+	}
+	return fmt.Sprintf("%s (%s)", name, src)
+}
+
+// viaLink turns a reference-data relation to a listed entry into a hit:
+// a financing vehicle's (or a subsidiary's) bond is review (RULES.md I-4),
+// any other relation is info (FAQ 857).
+func (m *Matcher) viaLink(l issuers.Link, what string, bond bool) []hit {
+	if l.ListEntry == "" {
+		return nil
+	}
+	var hits []hit
+	for i, e := range m.entries {
+		if e.entry.ID != l.ListEntry || !strings.HasPrefix(e.entry.List, "OFAC") {
+			continue
+		}
+		b := BasisParentListed
+		if l.Relation == "financing_vehicle" || (bond && l.Relation == "subsidiary") {
+			b = BasisGuarantorListed
+		}
+		conf := ""
+		if l.From.Confidence != "" {
+			conf = ", " + l.From.Confidence
+		}
+		hits = append(hits, hit{idx: i, basis: b,
+			evidence: fmt.Sprintf("%s → %s of %s (%s%s)", what, strings.ReplaceAll(string(l.Relation), "_", " "), m.label(i), l.From.Source, conf)})
+	}
+	return hits
+}
+
+// isBond reports whether h looks like a bond: its asset class says so, or
+// its name is a Bloomberg bond description.
+func isBond(h *Holding) bool {
+	ac := strings.ToLower(h.AssetClass)
+	if strings.Contains(ac, "bond") || strings.Contains(ac, "fixed") || strings.Contains(ac, "debt") {
+		return true
+	}
+	_, ok := issuers.BondIssuerShortName(h.Name)
+	return ok
+}
+
+// exactName matches a name against the list's names, aliases and issuer
+// names after normalisation (RULES.md M-5).
+func (m *Matcher) exactName(name, what string) []hit {
+	k := issuers.NormalizeName(name)
+	if k == "" {
+		return nil
+	}
+	var hits []hit
+	for _, r := range m.byName[k] {
+		b := BasisIssuerNameExact
+		if r.kind == "alias" {
+			b = BasisIssuerAlias
+		}
+		hits = append(hits, hit{idx: r.idx, basis: b,
+			evidence: fmt.Sprintf("%s %q → %s %q of %s", what, name, r.kind, r.name, m.label(r.idx))})
+	}
+	if len(hits) == 0 {
+		for _, i := range m.byLinked[k] {
+			hits = append(hits, hit{idx: i, basis: BasisLinkedTo,
+				evidence: fmt.Sprintf("%s %q → named in Linked To of %s", what, name, m.label(i))})
+		}
+	}
+	return hits
+}
+
+// viaName matches the holding's own security name: exactly, as the issuer
+// short name of a bond description, through the directory's issuer links,
+// and last by similarity.
+func (m *Matcher) viaName(h *Holding, strong bool) []hit {
+	name := strings.TrimSpace(h.Name)
+	if name == "" {
+		return nil
+	}
+	if short, ok := issuers.BondIssuerShortName(name); ok {
+		// A bond description names an issuer short name, not an issuer.
+		if issuers.IsSovereignShortName(short) {
+			return nil
+		}
+		var hits []hit
+		for _, r := range m.byName[issuers.NormalizeName(short)] {
+			hits = append(hits, hit{idx: r.idx, basis: BasisNameSimilar, score: 1,
+				evidence: fmt.Sprintf("bond %q → issuer short name %q → %s %q of %s (a short name is not an issuer: review)", name, short, r.kind, r.name, m.label(r.idx))})
+		}
+		if len(hits) == 0 {
+			hits = m.similar(short, fmt.Sprintf("bond %q → issuer short name %q", name, short))
+		}
+		return hits
+	}
+	hits := m.exactName(name, "security name")
+	if m.dir != nil {
+		for _, l := range m.dir.IssuerLinks(name) {
+			hits = append(hits, m.viaLink(l, fmt.Sprintf("security name %q → issuer %q", name, l.Name), isBond(h))...)
+		}
+	}
+	for _, x := range hits {
+		if x.basis.CanProhibit() {
+			strong = true
+		}
+	}
+	if strong {
+		return hits
+	}
+	return append(hits, m.similar(name, fmt.Sprintf("security name %q", name))...)
+}
+
+// similar is the fuzzy last resort: a review signal only, never a hit.
+func (m *Matcher) similar(name, what string) []hit {
+	m.mu.Lock()
+	res, ok := m.cache[name]
+	m.mu.Unlock()
+	if !ok {
+		res = m.names.Similar(name, 3)
+		m.mu.Lock()
+		if len(m.cache) >= maxNameCache {
+			m.cache = map[string][]issuers.NameMatch{}
+		}
+		m.cache[name] = res
+		m.mu.Unlock()
+	}
+	var hits []hit
+	for _, r := range res {
+		if r.Score < issuers.ReviewThreshold {
+			continue
+		}
+		var idx int
+		fmt.Sscan(r.Key, &idx)
+		hits = append(hits, hit{idx: idx, basis: BasisNameSimilar, score: r.Score,
+			evidence: fmt.Sprintf("%s ≈ %q of %s (score %.2f; matched %s; unmatched %s)", what, r.Name, m.label(idx), r.Score,
+				strings.Join(r.Matched, " "), strings.Join(r.Unmatched, " "))})
+	}
+	return hits
+}
+
+// decide turns hits into the finding's status, entry, basis, dates and
+// action: the strictest legal result wins (RULES.md X-1).
+func (m *Matcher) decide(f *Finding, hits []hit, at time.Time, us USPerson, opt Options) {
+	type cand struct {
+		idx    int
+		status Status
+		bases  []Basis
+		ev     []string
+		listed bool
+	}
+	byIdx := map[int]*cand{}
+	var order []int
+	for _, x := range hits {
+		c, ok := byIdx[x.idx]
+		if !ok {
+			c = &cand{idx: x.idx, status: StatusClear}
+			byIdx[x.idx] = c
+			order = append(order, x.idx)
+		}
+		st, listed := m.statusFor(x.idx, x.basis, at)
+		if listed {
+			c.listed = true
+		}
+		if st.Rank() < c.status.Rank() {
+			c.status = st
+		}
+		c.bases = appendBasis(c.bases, x.basis)
+		if x.basis == BasisISINListed || x.basis == BasisTickerListed || !containsStr(c.ev, x.evidence) {
+			c.ev = appendStr(c.ev, x.evidence)
+		}
+	}
+	best := byIdx[order[0]]
+	for _, i := range order[1:] {
+		c := byIdx[i]
+		if c.status.Rank() < best.status.Rank() ||
+			(c.status == best.status && strongest(c.bases).Rank() < strongest(best.bases).Rank()) {
+			best = c
+		}
+	}
+	sort.Slice(best.bases, func(i, j int) bool { return best.bases[i].Rank() < best.bases[j].Rank() })
+	e := m.entries[best.idx].entry
+	f.Status = best.status
+	f.LegalStatus = best.status
+	f.Basis = best.bases
+	f.Entry = &EntryRef{ID: e.ID, Name: e.Name, Program: strings.Join(e.Programs, " "), List: e.List}
+	f.Evidence = best.ev
+	for _, i := range order {
+		if c := byIdx[i]; c != best {
+			for _, ev := range c.ev {
+				f.Evidence = append(f.Evidence, fmt.Sprintf("also (%s): %s", c.status, ev))
+			}
+		}
+	}
+	for _, ln := range e.LinkedTo {
+		f.Evidence = append(f.Evidence, fmt.Sprintf("%s is linked to %s (Linked To:)", m.label(best.idx), ln))
+	}
+	if e.HasProgram(ProgramCMIC) {
+		f.ListingDate, f.EffectiveDate, f.DivestmentDate = e.ListingDate, e.EffectiveDate, e.DivestmentDate
+	}
+	if !best.listed && best.status == StatusClear {
+		f.Evidence = append(f.Evidence, fmt.Sprintf("not yet listed on the as-of date: %s is listed from %s", m.label(best.idx), e.ListingDate))
+	}
+	switch f.Status {
+	case StatusPreEffective, StatusDivestOnly, StatusProhibitedLocked:
+		if !f.DivestmentDate.IsZero() {
+			n := DaysLeft(f.DivestmentDate, at)
+			f.DaysLeft = &n
+		}
+	}
+	f.Action = action(f, at)
+	if !us.IsUS() && isCMICStatus(f.Status) {
+		f.Action = "Non-US-person account: the CMIC prohibitions do not apply (FAQs 863, 902); " + lowerFirst(f.Action)
+	}
+	if opt.AffiliatePolicy && (f.Status == StatusInfo) {
+		f.Policy = "restricted by firm policy: a parent or affiliate is listed (FIRM_POLICY_AFFILIATE)"
+	}
+	if f.Status == StatusPreEffective {
+		f.Policy = "firm policy: stop new buys from the listing date (FIRM_POLICY_PRE_EFFECTIVE)"
+	}
+	m.applyDecision(f, best.idx, opt)
+}
+
+func (m *Matcher) applyDecision(f *Finding, idx int, opt Options) {
+	if len(opt.Decisions) == 0 || f.Key == "" {
+		return
+	}
+	e := m.entries[idx]
+	for _, d := range opt.Decisions {
+		if d.Key != f.Key || d.List != e.entry.List || d.EntryID != e.entry.ID {
+			continue
+		}
+		dd := d.Decision
+		if d.Fingerprint != "" && d.Fingerprint != e.fp {
+			f.Warnings = append(f.Warnings, fmt.Sprintf("re-opened: %s changed since %s %s it on %s", m.label(idx), dd.Reviewer, dd.Outcome, dd.At))
+			continue
+		}
+		f.Decision = &dd
+		if dd.Outcome == "cleared" && f.Status == StatusReview {
+			f.Status = StatusCleared
+			f.Action = fmt.Sprintf("Cleared by %s on %s: %s", dd.Reviewer, dd.At, dd.Reason)
+		}
+	}
+}
+
+func isCMICStatus(s Status) bool {
+	return s == StatusPreEffective || s == StatusDivestOnly || s == StatusProhibitedLocked
+}
+
+// statusFor is the status one hit gives: CMIC dates for bases that can
+// prohibit, blocked for SDN programs, risk_flag for other lists, review for
+// possible matches and info for relatives.
+func (m *Matcher) statusFor(idx int, b Basis, at time.Time) (Status, bool) {
+	e := m.entries[idx].entry
+	switch b {
+	case BasisNameSimilar, BasisGuarantorListed:
+		return StatusReview, true
+	case BasisParentListed, BasisLinkedTo:
+		return StatusInfo, true
+	}
+	if e.HasProgram(ProgramCMIC) {
+		return CMICStatus(e, at)
+	}
+	if e.List == ListOFACSDN {
+		return StatusBlocked, true
+	}
+	return StatusRiskFlag, true
+}
+
+func strongest(bs []Basis) Basis {
+	best := Basis("")
+	for _, b := range bs {
+		if best == "" || b.Rank() < best.Rank() {
+			best = b
+		}
+	}
+	return best
+}
+
+func appendBasis(bs []Basis, b Basis) []Basis {
+	for _, x := range bs {
+		if x == b {
+			return bs
+		}
+	}
+	return append(bs, b)
+}
+
+func containsStr(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func appendStr(s []string, v string) []string {
+	if containsStr(s, v) {
+		return s
+	}
+	return append(s, v)
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// action is what the report tells the user to do for f's status.
+func action(f *Finding, at time.Time) string {
+	switch f.Status {
+	case StatusPreEffective:
+		return fmt.Sprintf("Not yet prohibited: purchases are barred from 12:01 a.m. ET %s; firm policy usually stops new buys now", f.EffectiveDate)
+	case StatusDivestOnly:
+		n := 0
+		if f.DaysLeft != nil {
+			n = *f.DaysLeft
+		}
+		return fmt.Sprintf("No purchases; divest to a non-US person before 12:01 a.m. ET %s: %d days left", f.DivestmentDate, n)
+	case StatusProhibitedLocked:
+		return "Hold; no purchase or sale without an OFAC licence; no DRIP; reject and report attempted trades within 10 business days"
+	case StatusBlocked:
+		return "Blocked property: freeze, do not deal, report to OFAC"
+	case StatusRiskFlag:
+		return "Not an investment ban: apply firm policy for this list"
+	case StatusReview:
+		return "Review the possible match: confirm or clear it with a reason"
+	case StatusInfo:
+		return "Not covered by the ban (FAQ 857: a subsidiary is covered only if itself listed); shown for awareness"
+	}
+	return ""
+}
