@@ -1,0 +1,268 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/screener/screener/screener"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Run is one saved screening run: the holdings screened, the report exactly
+// as produced, and the list snapshots it used.
+type Run struct {
+	ID uint64 // set by SaveRun
+	// Portfolio names the holdings; "" means the files' base names joined
+	// with "+".
+	Portfolio   string
+	User        string
+	AsOf        time.Time // the report's as-of instant
+	Files       []string
+	Holdings    []screener.Holding
+	Report      json.RawMessage // kept byte for byte
+	SnapshotIDs []uint64        // stored snapshots the run screened against
+	SavedAt     time.Time       // set by SaveRun
+}
+
+// RunInfo describes a saved run without its holdings and report.
+type RunInfo struct {
+	ID           uint64                  `json:"id"`
+	Portfolio    string                  `json:"portfolio"`
+	User         string                  `json:"user"`
+	AsOf         time.Time               `json:"as_of"`
+	SavedAt      time.Time               `json:"saved_at"`
+	Files        []string                `json:"files"`
+	SnapshotIDs  []uint64                `json:"snapshot_ids"`
+	Holdings     int                     `json:"holdings"`
+	Findings     int                     `json:"findings"`  // findings in the report
+	ByStatus     map[screener.Status]int `json:"by_status"` // from the report's summary
+	ReportSHA256 string                  `json:"report_sha256"`
+}
+
+// Portfolio is a stored portfolio and the holdings of its latest run.
+type Portfolio struct {
+	Name      string             `json:"name"`
+	Created   time.Time          `json:"created"`
+	Updated   time.Time          `json:"updated"`
+	Runs      int                `json:"runs"`
+	LatestRun uint64             `json:"latest_run"`
+	Files     []string           `json:"files"`
+	Holdings  []screener.Holding `json:"-"` // filled by Portfolios
+}
+
+// holding is a screener.Holding with the fields it keeps out of JSON, so a
+// stored portfolio screens again exactly as it did.
+type holding struct {
+	screener.Holding
+	HasQuantity bool `json:"has_quantity,omitempty"`
+	HasPrice    bool `json:"has_price,omitempty"`
+	HasValue    bool `json:"has_value,omitempty"`
+	HasWeight   bool `json:"has_weight,omitempty"`
+	USPerson    int  `json:"us_person_status,omitempty"`
+}
+
+func toStored(hs []screener.Holding) []holding {
+	out := make([]holding, len(hs))
+	for i, h := range hs {
+		out[i] = holding{Holding: h, HasQuantity: h.HasQuantity, HasPrice: h.HasPrice, HasValue: h.HasValue,
+			HasWeight: h.HasWeight, USPerson: int(h.USPerson)}
+	}
+	return out
+}
+
+func fromStored(hs []holding) []screener.Holding {
+	out := make([]screener.Holding, len(hs))
+	for i, h := range hs {
+		out[i] = h.Holding
+		out[i].HasQuantity, out[i].HasPrice, out[i].HasValue, out[i].HasWeight = h.HasQuantity, h.HasPrice, h.HasValue, h.HasWeight
+		out[i].USPerson = screener.USPerson(h.USPerson)
+	}
+	return out
+}
+
+// defaultPortfolio names a run's portfolio from its files.
+func defaultPortfolio(files []string) string {
+	names := make([]string, 0, len(files))
+	for _, f := range files {
+		names = append(names, filepath.Base(f))
+	}
+	if len(names) == 0 {
+		return "default"
+	}
+	return strings.Join(names, "+")
+}
+
+// SaveRun stores a screening run, its holdings and its report bytes in one
+// write transaction with its audit record, and returns the run id. The
+// snapshots it names must exist. The report must be JSON; when it is a
+// screener.Report its summary is kept for listings.
+func (s *Store) SaveRun(run Run) (uint64, error) {
+	if len(run.Report) == 0 || !json.Valid(run.Report) {
+		return 0, screener.Errorf(screener.KindInvalid, "save run: the report is not JSON")
+	}
+	if run.Portfolio == "" {
+		run.Portfolio = defaultPortfolio(run.Files)
+	}
+	var rep struct {
+		Summary  screener.Summary  `json:"summary"`
+		Findings []json.RawMessage `json:"findings"`
+	}
+	_ = json.Unmarshal(run.Report, &rep) // best effort: counts for listings only
+	sum := sha256.Sum256(run.Report)
+	now := s.stamp()
+	info := RunInfo{Portfolio: run.Portfolio, User: run.User, AsOf: run.AsOf.UTC(), SavedAt: now,
+		Files: run.Files, SnapshotIDs: run.SnapshotIDs, Holdings: len(run.Holdings),
+		Findings: len(rep.Findings), ByStatus: rep.Summary.ByStatus, ReportSHA256: hex.EncodeToString(sum[:])}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		for _, id := range run.SnapshotIDs {
+			if _, err := getSnapshot(tx, id); err != nil {
+				return fmt.Errorf("save run: %w", err)
+			}
+		}
+		runs := tx.Bucket(bucketRuns)
+		id, err := runs.NextSequence()
+		if err != nil {
+			return err
+		}
+		info.ID = id
+		runs.FillPercent = 1
+		if err := putJSON(runs, u64(id), info); err != nil {
+			return err
+		}
+		if err := putJSON(tx.Bucket(bucketRunHoldings), u64(id), toStored(run.Holdings)); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketRunReports).Put(u64(id), run.Report); err != nil {
+			return err
+		}
+		pb := tx.Bucket(bucketPortfolios)
+		var p Portfolio
+		if _, err := getJSON(pb, []byte(run.Portfolio), &p); err != nil {
+			return err
+		}
+		if p.Name == "" {
+			p = Portfolio{Name: run.Portfolio, Created: now}
+		}
+		p.Updated, p.Runs, p.LatestRun, p.Files = now, p.Runs+1, id, run.Files
+		if err := putJSON(pb, []byte(run.Portfolio), p); err != nil {
+			return err
+		}
+		snaps := make([]string, len(run.SnapshotIDs))
+		for i, sid := range run.SnapshotIDs {
+			snaps[i] = strconv.FormatUint(sid, 10)
+		}
+		return s.audit(tx, run.User, ActionRun, run.Portfolio, map[string]string{
+			"run": strconv.FormatUint(id, 10), "files": strings.Join(run.Files, ", "), "snapshots": strings.Join(snaps, ","),
+			"holdings": strconv.Itoa(len(run.Holdings)), "findings": strconv.Itoa(info.Findings),
+			"as_of": info.AsOf.Format(time.RFC3339), "report_sha256": info.ReportSHA256})
+	})
+	if err != nil {
+		return 0, err
+	}
+	return info.ID, nil
+}
+
+// Runs returns every saved run, newest first.
+func (s *Store) Runs() ([]RunInfo, error) {
+	var out []RunInfo
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketRuns).Cursor()
+		for k, v := c.Last(); k != nil; k, v = c.Prev() {
+			var r RunInfo
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("run %d: %w", binary.BigEndian.Uint64(k), err)
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// RunInfo returns the description of run id.
+func (s *Store) RunInfo(id uint64) (RunInfo, error) {
+	var r RunInfo
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		r, err = getRunInfo(tx, id)
+		return err
+	})
+	return r, err
+}
+
+func getRunInfo(tx *bolt.Tx, id uint64) (RunInfo, error) {
+	var r RunInfo
+	ok, err := getJSON(tx.Bucket(bucketRuns), u64(id), &r)
+	if err != nil {
+		return RunInfo{}, fmt.Errorf("run %d: %w", id, err)
+	}
+	if !ok {
+		return RunInfo{}, notFound("no run %d", id)
+	}
+	return r, nil
+}
+
+// Run returns saved run id with its holdings and its report bytes.
+func (s *Store) Run(id uint64) (Run, error) {
+	var run Run
+	err := s.db.View(func(tx *bolt.Tx) error {
+		info, err := getRunInfo(tx, id)
+		if err != nil {
+			return err
+		}
+		var hs []holding
+		if _, err := getJSON(tx.Bucket(bucketRunHoldings), u64(id), &hs); err != nil {
+			return fmt.Errorf("run %d holdings: %w", id, err)
+		}
+		run = Run{ID: id, Portfolio: info.Portfolio, User: info.User, AsOf: info.AsOf, Files: info.Files,
+			Holdings: fromStored(hs), Report: copyBytes(tx.Bucket(bucketRunReports).Get(u64(id))),
+			SnapshotIDs: info.SnapshotIDs, SavedAt: info.SavedAt}
+		return nil
+	})
+	return run, err
+}
+
+// RunReport returns the report bytes of run id, exactly as saved.
+func (s *Store) RunReport(id uint64) (json.RawMessage, error) {
+	var b []byte
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b = copyBytes(tx.Bucket(bucketRunReports).Get(u64(id)))
+		if b == nil {
+			return notFound("no run %d", id)
+		}
+		return nil
+	})
+	return b, err
+}
+
+// Portfolios returns the stored portfolios, by name, each with the holdings
+// of its latest run, so a caller can screen them again after a list import.
+func (s *Store) Portfolios() ([]Portfolio, error) {
+	var out []Portfolio
+	err := s.db.View(func(tx *bolt.Tx) error {
+		hb := tx.Bucket(bucketRunHoldings)
+		return tx.Bucket(bucketPortfolios).ForEach(func(k, v []byte) error {
+			var p Portfolio
+			if err := json.Unmarshal(v, &p); err != nil {
+				return fmt.Errorf("portfolio %q: %w", k, err)
+			}
+			var hs []holding
+			if _, err := getJSON(hb, u64(p.LatestRun), &hs); err != nil {
+				return fmt.Errorf("portfolio %q run %d: %w", k, p.LatestRun, err)
+			}
+			p.Holdings = fromStored(hs)
+			out = append(out, p)
+			return nil
+		})
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, err
+}

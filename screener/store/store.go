@@ -1,0 +1,270 @@
+// Package store keeps the screener's records in one bbolt file: list
+// snapshots, portfolios and screening runs, reviewers' decisions, users and
+// API keys, and a hash-chained audit log. It is the only package that
+// imports go.etcd.io/bbolt.
+//
+// It stores and returns domain values (screener.List, screener.Holding,
+// report bytes, screener.ReviewDecision); it does not read files, screen
+// holdings or hash passwords: the list readers, the engine and the web
+// package do that.
+//
+// # Bucket layout (schema version 1)
+//
+// Keys written "u64" are big-endian uint64 from the bucket's NextSequence;
+// values are JSON unless said otherwise.
+//
+//	meta/
+//	  "schema"          u64 schema version (len(migrations))
+//	  "audit_head"      {"seq","hash"} of the last audit record
+//	snapshots/          u64 snapshot id → Snapshot (list name, format, as-of,
+//	                    sources with SHA-256, entry count, import time, by)
+//	snapshot_entries/
+//	  <u64 id>/         one nested bucket per snapshot:
+//	    u64 index       → screener.Entry, in list order
+//	snapshot_index/     list name 0x00 digest → u64 snapshot id (repeat imports)
+//	portfolios/         portfolio name → Portfolio (runs, latest run)
+//	runs/               u64 run id → RunInfo (portfolio, user, as-of, files,
+//	                    snapshot ids, counts, report SHA-256)
+//	run_holdings/       u64 run id → []holding (screener.Holding plus its
+//	                    json:"-" flags)
+//	run_reports/        u64 run id → the report bytes, verbatim
+//	decisions/          key 0x00 list 0x00 entry id → screener.ReviewDecision
+//	users/              user name → User (role, password hash bytes)
+//	sessions/           SHA-256(token) hex → Session
+//	api_keys/           SHA-256(key) hex → APIKey
+//	audit/              u64 seq → AuditRecord, chained by SHA-256
+//
+// Open creates the buckets and runs the migrations in one write
+// transaction. Every action (import, run, decision, login, user or key
+// change) is written in the same transaction as its audit record, so both
+// land or neither does. Values are decoded inside their transaction; no
+// bbolt slice leaves this package.
+package store
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/screener/screener/screener"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Bucket names.
+var (
+	bucketMeta            = []byte("meta")
+	bucketSnapshots       = []byte("snapshots")
+	bucketSnapshotEntries = []byte("snapshot_entries")
+	bucketSnapshotIndex   = []byte("snapshot_index")
+	bucketPortfolios      = []byte("portfolios")
+	bucketRuns            = []byte("runs")
+	bucketRunHoldings     = []byte("run_holdings")
+	bucketRunReports      = []byte("run_reports")
+	bucketDecisions       = []byte("decisions")
+	bucketUsers           = []byte("users")
+	bucketSessions        = []byte("sessions")
+	bucketAPIKeys         = []byte("api_keys")
+	bucketAudit           = []byte("audit")
+
+	keySchema    = []byte("schema")
+	keyAuditHead = []byte("audit_head")
+)
+
+// migrations brings the file from version i to i+1. Append only; never
+// change a released step. The schema drawn in the package comment is the
+// result of running all of them.
+var migrations = []func(tx *bolt.Tx) error{
+	// 1: the initial layout.
+	func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketSnapshots, bucketSnapshotEntries, bucketSnapshotIndex,
+			bucketPortfolios, bucketRuns, bucketRunHoldings, bucketRunReports, bucketDecisions,
+			bucketUsers, bucketSessions, bucketAPIKeys, bucketAudit} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return fmt.Errorf("create bucket %s: %w", b, err)
+			}
+		}
+		return nil
+	},
+}
+
+// SchemaVersion is the schema version this program writes.
+var SchemaVersion = uint64(len(migrations))
+
+// Options tune Open. The zero value is fine.
+type Options struct {
+	// Timeout is how long Open waits for another process holding the file;
+	// 0 means 5 seconds.
+	Timeout time.Duration
+	// Now is the clock for record times; nil means time.Now.
+	Now func() time.Time
+}
+
+// Store is an open screener database. Its methods are safe for concurrent
+// use; open a file once per process.
+type Store struct {
+	db   *bolt.DB
+	path string
+	now  func() time.Time
+}
+
+// Open opens (creating if needed) the database at path, creates missing
+// buckets and migrates it to SchemaVersion in one write transaction.
+func Open(path string, opt *Options) (*Store, error) {
+	var o Options
+	if opt != nil {
+		o = *opt
+	}
+	if o.Timeout == 0 {
+		o.Timeout = 5 * time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.Timeout})
+	if err != nil {
+		if errors.Is(err, bolt.ErrTimeout) {
+			return nil, screener.Errorf(screener.KindConflict, "open %s: the database is in use by another process", path)
+		}
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path, now: o.Now}
+	if err := db.Update(migrate); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func migrate(tx *bolt.Tx) error {
+	meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+	if err != nil {
+		return err
+	}
+	var v uint64
+	if b := meta.Get(keySchema); b != nil {
+		if len(b) != 8 {
+			return screener.Errorf(screener.KindInternal, "schema version has %d bytes, want 8", len(b))
+		}
+		v = binary.BigEndian.Uint64(b)
+	}
+	if v > SchemaVersion {
+		return screener.Errorf(screener.KindConflict, "the database has schema version %d, newer than this program's %d: use a newer screener", v, SchemaVersion)
+	}
+	for ; v < SchemaVersion; v++ {
+		if err := migrations[v](tx); err != nil {
+			return fmt.Errorf("migrate to schema %d: %w", v+1, err)
+		}
+	}
+	return meta.Put(keySchema, u64(v))
+}
+
+// Close closes the database file.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path returns the file the store was opened from.
+func (s *Store) Path() string { return s.path }
+
+// Schema returns the file's schema version.
+func (s *Store) Schema() (uint64, error) {
+	var v uint64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v = binary.BigEndian.Uint64(tx.Bucket(bucketMeta).Get(keySchema))
+		return nil
+	})
+	return v, err
+}
+
+// Check runs bbolt's consistency check over the whole file and returns the
+// first problem it finds.
+func (s *Store) Check() error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		var errs []error
+		for err := range tx.Check() {
+			errs = append(errs, err)
+		}
+		if len(errs) > 0 {
+			return fmt.Errorf("%s: %d consistency errors, first: %w", s.path, len(errs), errs[0])
+		}
+		return nil
+	})
+}
+
+// Backup writes a consistent copy of the whole database to w from one read
+// transaction, so the server may keep running, and returns the bytes
+// written.
+func (s *Store) Backup(w io.Writer) (int64, error) {
+	var n int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("backup %s: %w", s.path, err)
+	}
+	return n, nil
+}
+
+// BackupFile writes a consistent copy of the database to path (created with
+// mode 0600, never overwriting an existing file).
+func (s *Store) BackupFile(path string) (int64, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return 0, fmt.Errorf("backup: %w", err)
+	}
+	n, err := s.Backup(f)
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("backup %s: %w", path, cerr)
+	}
+	if err != nil {
+		os.Remove(path)
+		return 0, err
+	}
+	return n, nil
+}
+
+// u64 encodes v as 8 big-endian bytes.
+func u64(v uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, v)
+	return b
+}
+
+// getJSON decodes the value at key in b into v; it reports false when the
+// key is absent. The bytes are decoded inside the transaction.
+func getJSON(b *bolt.Bucket, key []byte, v any) (bool, error) {
+	raw := b.Get(key)
+	if raw == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return true, fmt.Errorf("decode value at key %q: %w", key, err)
+	}
+	return true, nil
+}
+
+func putJSON(b *bolt.Bucket, key []byte, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode: %w", err)
+	}
+	return b.Put(key, raw)
+}
+
+// copyBytes returns a copy of b that outlives the transaction.
+func copyBytes(b []byte) []byte {
+	if b == nil {
+		return nil
+	}
+	return append([]byte(nil), b...)
+}
+
+func notFound(format string, args ...any) error {
+	return screener.Errorf(screener.KindNotFound, format, args...)
+}
+
+func (s *Store) stamp() time.Time { return s.now().UTC() }
