@@ -65,8 +65,9 @@ type Matcher struct {
 	byTicker map[string][]int
 	byID     map[string][]int // LEI and USCC
 	byName   map[string][]nameRef
-	byLinked map[string][]int // normalised Linked To name → entries naming it
-	byKey    map[string]int   // list + "/" + id → entry
+	byLinked map[string][]int  // normalised Linked To name → entries naming it
+	byKey    map[string]int    // list + "/" + id → entry
+	regions  []map[string]bool // entry → regions of its lines and addresses
 	names    *issuers.NameIndex
 	dir      *issuers.Directory
 
@@ -95,6 +96,7 @@ func NewMatcher(lists []*List, dir *issuers.Directory) *Matcher {
 			idx := len(m.entries)
 			m.entries = append(m.entries, entryRef{list: l, entry: e, fp: EntryFingerprint(e)})
 			m.byKey[e.List+"/"+e.ID] = idx
+			m.regions = append(m.regions, entryRegions(e))
 			for _, v := range e.ISINs {
 				k := strings.ToUpper(strings.TrimSpace(v))
 				m.byISIN[k] = appendOnce(m.byISIN[k], idx)
@@ -289,7 +291,29 @@ func (m *Matcher) collect(h *Holding, f *Finding) []hit {
 		}
 	}
 	hits = append(hits, m.viaName(h, strong)...)
+	m.checkRegions(h, hits)
 	return hits
+}
+
+// checkRegions downgrades a name-only hit to a possible match when the
+// holding trades in a region where the listed entity has no line and no
+// address: same name, different company (CoStar Group Inc on NASDAQ is not
+// Costar Group Co., Ltd. of Shenzhen).
+func (m *Matcher) checkRegions(h *Holding, hits []hit) {
+	region := holdingRegion(h)
+	if region == "" {
+		return
+	}
+	for i := range hits {
+		x := &hits[i]
+		if x.basis != BasisIssuerNameExact && x.basis != BasisIssuerAlias {
+			continue
+		}
+		if rs := m.regions[x.idx]; len(rs) > 0 && !rs[region] {
+			x.basis = BasisNameSimilar
+			x.evidence += fmt.Sprintf(" — but the holding trades in %s, where the listed entity has no known line or address: review", region)
+		}
+	}
 }
 
 func sortedKeys(m map[string]string) []string {
@@ -440,13 +464,27 @@ func (m *Matcher) exactName(name, what string) []hit {
 		return nil
 	}
 	var hits []hit
-	for _, r := range m.byName[k] {
+	refs := m.byName[k]
+	legal := false // the name is some entry's own name or issuer name
+	for _, r := range refs {
+		if r.kind != "alias" {
+			legal = true
+		}
+	}
+	for _, r := range refs {
 		b := BasisIssuerNameExact
+		note := ""
 		if r.kind == "alias" {
 			b = BasisIssuerAlias
+			if legal {
+				// The name is another listed entity's legal name: an alias
+				// of this one that reads the same is a possible match only
+				// (RULES.md M-8: China Mobile Ltd vs the group's "CHINA MOBILE").
+				b, note = BasisNameSimilar, " (the name is another entry's own name: review)"
+			}
 		}
-		hits = append(hits, hit{idx: r.idx, basis: b,
-			evidence: fmt.Sprintf("%s %q → %s %q of %s", what, name, r.kind, r.name, m.label(r.idx))})
+		hits = append(hits, hit{idx: r.idx, basis: b, score: 1,
+			evidence: fmt.Sprintf("%s %q → %s %q of %s%s", what, name, r.kind, r.name, m.label(r.idx), note)})
 	}
 	if len(hits) == 0 {
 		for _, i := range m.byLinked[k] {
@@ -581,7 +619,9 @@ func (m *Matcher) decide(f *Finding, hits []hit, at time.Time, us USPerson, opt 
 	for _, ln := range e.LinkedTo {
 		f.Evidence = append(f.Evidence, fmt.Sprintf("%s is linked to %s (Linked To:)", m.label(best.idx), ln))
 	}
-	if e.HasProgram(ProgramCMIC) {
+	if e.HasProgram(ProgramCMIC) && (isCMICStatus(f.Status) || f.Status == StatusReview) {
+		// Dates of the entry the position is (or may be) a security of;
+		// an info finding concerns a relative, whose dates do not bind.
 		f.ListingDate, f.EffectiveDate, f.DivestmentDate = e.ListingDate, e.EffectiveDate, e.DivestmentDate
 	}
 	if !best.listed && best.status == StatusClear {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/screener/screener/issuers"
 	"github.com/screener/screener/screener"

@@ -1,13 +1,41 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
+	"time"
+
 	"github.com/screener/screener/screener"
+	"github.com/screener/screener/screener/store"
 )
 
-// storedDecisions returns reviewers' decisions kept in the database.
-func storedDecisions(db string) ([]screener.ReviewDecision, error) { return nil, errNotYet }
+// storeLists returns the latest stored snapshot of every list in st, or nil
+// when st holds none.
+func storeLists(st *store.Store) ([]*screener.List, error) {
+	ls, _, err := st.LatestLists()
+	if err != nil {
+		return nil, fmt.Errorf("read stored lists: %w", err)
+	}
+	return ls, nil
+}
 
-// saveRun keeps a screening run (holdings and report) in the database.
-func saveRun(db, user string, files []string, held []screener.Holding, rep *screener.Report, lists []*screener.List) (uint64, error) {
-	return 0, errNotYet
+// saveRun keeps a screening run — the holdings, the report byte for byte and
+// the snapshot ids it used — importing the lists first (a no-op for lists
+// already stored).
+func saveRun(st *store.Store, user, portfolio string, at time.Time, files []string, held []screener.Holding,
+	rep *screener.Report, lists []*screener.List) (uint64, error) {
+	res, err := st.Import(lists, store.ImportOptions{User: user})
+	if err != nil {
+		return 0, fmt.Errorf("store the lists the run used: %w", err)
+	}
+	var ids []uint64
+	for _, r := range res {
+		ids = append(ids, r.Snapshot.ID)
+	}
+	var buf bytes.Buffer
+	if err := rep.WriteJSON(&buf); err != nil {
+		return 0, err
+	}
+	return st.SaveRun(store.Run{Portfolio: portfolio, User: user, AsOf: at, Files: files, Holdings: held,
+		Report: buf.Bytes(), SnapshotIDs: ids})
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/screener/screener/issuers"
 	"github.com/screener/screener/screener"
 	"github.com/screener/screener/screener/holdings"
+	"github.com/screener/screener/screener/store"
 )
 
 const screenHelp = `
@@ -31,18 +32,19 @@ Examples:
 `
 
 type screenConfig struct {
-	lists    multiFlag
-	asOf     string
-	format   string
-	out      string
-	all      bool
-	failOn   string
-	usPerson string
-	policy   bool
-	db       string
-	save     bool
-	user     string
-	quiet    bool
+	lists     multiFlag
+	asOf      string
+	format    string
+	out       string
+	all       bool
+	failOn    string
+	usPerson  string
+	policy    bool
+	db        string
+	save      bool
+	user      string
+	portfolio string
+	quiet     bool
 }
 
 func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -58,7 +60,8 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.BoolVar(&c.policy, "affiliate-policy", false, "firm policy: mark positions whose parent is listed as restricted (kept apart from the legal status)")
 	fs.StringVar(&c.db, "db", "", "database file (with --save, keeps the run)")
 	fs.BoolVar(&c.save, "save", false, "save the run in --db")
-	fs.StringVar(&c.user, "user", os.Getenv("USER"), "who ran it, for the audit log (with --save)")
+	fs.StringVar(&c.user, "user", currentUser(), "who ran it, for the audit log (with --save)")
+	fs.StringVar(&c.portfolio, "portfolio", "", "portfolio name for a saved run (default: the file names)")
 	fs.BoolVar(&c.quiet, "quiet", false, "no progress on stderr")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -92,16 +95,30 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	default:
 		return screener.Errorf(screener.KindInvalid, "--format %q: want text, csv or json", c.format)
 	}
-	lists, err := loadLists(c.lists)
-	if err != nil {
-		return err
+	var st *store.Store
+	if c.db != "" {
+		if st, err = openStore(c.db, c.save); err != nil {
+			return err
+		}
+		defer st.Close()
+	}
+	var lists []*screener.List
+	if len(c.lists) == 0 && st != nil {
+		if lists, err = storeLists(st); err != nil {
+			return err
+		}
+	}
+	if len(lists) == 0 {
+		if lists, err = loadLists(c.lists); err != nil {
+			return err
+		}
 	}
 	dir, err := issuers.Default()
 	if err != nil {
 		return fmt.Errorf("load reference data: %w", err)
 	}
-	if c.save {
-		if opt.Decisions, err = storedDecisions(c.db); err != nil {
+	if st != nil {
+		if opt.Decisions, err = st.Decisions(); err != nil {
 			return err
 		}
 	}
@@ -110,7 +127,7 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if c.save {
-		id, err := saveRun(c.db, c.user, fs.Args(), held, rep, lists)
+		id, err := saveRun(st, c.user, c.portfolio, at, fs.Args(), held, rep, lists)
 		if err != nil {
 			return err
 		}
