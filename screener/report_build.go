@@ -12,19 +12,21 @@ import (
 // rows.
 type ReportBuilder struct {
 	r        Report
+	sink     ReportSink
+	err      error
 	all      bool
-	byPort   map[[2]string]*Total
-	byEntry  map[[2]string]*Total
-	byStatus map[[2]string]*Total
+	byPort   accSet
+	byEntry  accSet
+	byStatus accSet
 }
 
 // NewReportBuilder starts a report as of at over lists.
 func NewReportBuilder(lists []*List, at time.Time, opt Options) *ReportBuilder {
 	b := &ReportBuilder{
 		all:      opt.All,
-		byPort:   map[[2]string]*Total{},
-		byEntry:  map[[2]string]*Total{},
-		byStatus: map[[2]string]*Total{},
+		byPort:   accSet{},
+		byEntry:  accSet{},
+		byStatus: accSet{},
 	}
 	b.r.Schema = ReportSchema
 	b.r.AsOf = at.Format(time.RFC3339)
@@ -37,6 +39,14 @@ func NewReportBuilder(lists []*List, at time.Time, opt Options) *ReportBuilder {
 	}
 	return b
 }
+
+// Stream sends the findings and rejected rows to sink as they come instead
+// of keeping them in the report: memory stays flat however many rows pass.
+// The caller closes the sink with Report's result.
+func (b *ReportBuilder) Stream(sink ReportSink) { b.sink = sink }
+
+// Err returns the first error the stream sink returned.
+func (b *ReportBuilder) Err() error { return b.err }
 
 // AddFile records a file the report covers.
 func (b *ReportBuilder) AddFile(name string) { b.r.Files = append(b.r.Files, name) }
@@ -59,6 +69,12 @@ func (b *ReportBuilder) Add(f Finding) {
 		if f.Evidence == nil {
 			f.Evidence = []string{}
 		}
+		if b.sink != nil {
+			if err := b.sink.Finding(&f); err != nil && b.err == nil {
+				b.err = err
+			}
+			return
+		}
 		b.r.Findings = append(b.r.Findings, f)
 	}
 }
@@ -67,24 +83,79 @@ func (b *ReportBuilder) Add(f Finding) {
 func (b *ReportBuilder) Reject(e ParseError) {
 	b.r.Summary.Rows++
 	b.r.Summary.Rejected++
+	if b.sink != nil {
+		if err := b.sink.Rejected(&e); err != nil && b.err == nil {
+			b.err = err
+		}
+		return
+	}
 	b.r.Rejected = append(b.r.Rejected, e)
 }
 
-func addTotal(m map[[2]string]*Total, key, ccy string, v decimal.Decimal) {
-	k := [2]string{key, ccy}
-	t, ok := m[k]
-	if !ok {
-		t = &Total{Key: key, Currency: ccy}
-		m[k] = t
-	}
-	t.Positions++
-	t.MarketValue = t.MarketValue.Add(v)
+// acc sums market values exactly without an allocation per row: values
+// whose coefficient fits 18 digits and whose scale is at most 9 decimals are
+// added as integers of 1e-9; anything else goes through decimal.
+type acc struct {
+	key, ccy string
+	n        int
+	units    int64 // in 1e-9
+	dec      decimal.Decimal
 }
 
-func totals(m map[[2]string]*Total) []Total {
+const accScale = 9
+
+var pow10 = [...]int64{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000}
+
+func (a *acc) add(v decimal.Decimal) {
+	a.n++
+	if v.IsZero() {
+		return
+	}
+	if e := v.Exponent(); e <= 0 && e >= -accScale && v.NumDigits() <= 18 {
+		c := v.CoefficientInt64()
+		m := pow10[accScale+int(e)]
+		if c < (1<<62)/m && c > -(1<<62)/m {
+			x := c * m
+			if s := a.units + x; (x > 0 && s > a.units) || (x < 0 && s < a.units) {
+				a.units = s
+				return
+			}
+		}
+	}
+	a.dec = a.dec.Add(v)
+}
+
+func (a *acc) total() Total {
+	v := a.dec.Add(decimal.New(a.units, -accScale))
+	if v.IsZero() {
+		v = decimal.Zero
+	}
+	return Total{Key: a.key, Currency: a.ccy, Positions: a.n, MarketValue: v}
+}
+
+// accSet holds one accumulator per key and currency: one map probe by key,
+// then a short scan over that key's currencies.
+type accSet map[string][]*acc
+
+func addTotal(m accSet, key, ccy string, v decimal.Decimal) {
+	l := m[key]
+	for _, a := range l {
+		if a.ccy == ccy {
+			a.add(v)
+			return
+		}
+	}
+	a := &acc{key: key, ccy: ccy}
+	m[key] = append(l, a)
+	a.add(v)
+}
+
+func totals(m accSet) []Total {
 	out := make([]Total, 0, len(m))
-	for _, t := range m {
-		out = append(out, *t)
+	for _, l := range m {
+		for _, a := range l {
+			out = append(out, a.total())
+		}
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Key != out[j].Key {

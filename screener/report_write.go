@@ -1,22 +1,33 @@
 package screener
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
-	"github.com/gocarina/gocsv"
 	"github.com/shopspring/decimal"
 )
 
-// WriteJSON writes r as schema screener.report/v1, indented.
+// WriteJSON writes r as schema screener.report/v1, with the same layout as
+// a streamed report (JSONSink).
 func (r *Report) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	s := NewJSONSink(w)
+	if err := s.Head(r); err != nil {
+		return err
+	}
+	for i := range r.Findings {
+		if err := s.Finding(&r.Findings[i]); err != nil {
+			return err
+		}
+	}
+	for i := range r.Rejected {
+		if err := s.Rejected(&r.Rejected[i]); err != nil {
+			return err
+		}
+	}
+	return s.Close(r)
 }
 
 // csvRow is one line of the divestment CSV.
@@ -58,38 +69,52 @@ type csvRow struct {
 // a cell that starts with =, +, -, @, tab or CR is neutralised with a
 // leading apostrophe (OWASP CSV injection), while numbers stay numbers.
 func (r *Report) WriteCSV(w io.Writer) error {
+	s := NewCSVSink(w, r.AsOf, r.Lists)
+	for i := range r.Findings {
+		if err := s.Finding(&r.Findings[i]); err != nil {
+			return err
+		}
+	}
+	for i := range r.Rejected {
+		if err := s.Rejected(&r.Rejected[i]); err != nil {
+			return err
+		}
+	}
+	return s.Close(r)
+}
+
+func listsCell(ls []ListInfo) string {
 	var lists []string
-	for _, l := range r.Lists {
+	for _, l := range ls {
 		lists = append(lists, fmt.Sprintf("%s %s sha256:%s", l.Name, l.AsOf, l.SHA256))
 	}
-	ls := strings.Join(lists, "; ")
-	rows := make([]*csvRow, 0, len(r.Findings)+len(r.Rejected))
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		row := &csvRow{
-			File: f.File, Line: f.Line, Portfolio: f.Portfolio, USPerson: f.USPerson,
-			Name: f.Security.Name, ISIN: f.Security.ISIN, CUSIP: f.Security.CUSIP, SEDOL: f.Security.SEDOL,
-			Ticker: f.Security.Ticker, Exchange: f.Security.Exchange, Issuer: f.Security.Issuer,
-			Quantity: decString(f.Quantity), MarketValue: decString(f.MarketValue), Currency: f.Currency,
-			Status: string(f.Status), Basis: joinBasis(f.Basis),
-			ListingDate: f.ListingDate.String(), EffectiveDate: f.EffectiveDate.String(), DivestmentDate: f.DivestmentDate.String(),
-			Action: f.Action, Policy: f.Policy, Evidence: strings.Join(f.Evidence, " | "), AsOf: r.AsOf, Lists: ls,
-		}
-		if f.Entry != nil {
-			row.EntryList, row.EntryID, row.EntryName, row.Program = f.Entry.List, f.Entry.ID, f.Entry.Name, f.Entry.Program
-		}
-		if f.DaysLeft != nil {
-			row.DaysLeft = strconv.Itoa(*f.DaysLeft)
-		}
-		rows = append(rows, row)
+	return strings.Join(lists, "; ")
+}
+
+func findingRow(f *Finding, asOf, lists string) *csvRow {
+	row := &csvRow{
+		File: f.File, Line: f.Line, Portfolio: f.Portfolio, USPerson: f.USPerson,
+		Name: f.Security.Name, ISIN: f.Security.ISIN, CUSIP: f.Security.CUSIP, SEDOL: f.Security.SEDOL,
+		Ticker: f.Security.Ticker, Exchange: f.Security.Exchange, Issuer: f.Security.Issuer,
+		Quantity: decString(f.Quantity), MarketValue: decString(f.MarketValue), Currency: f.Currency,
+		Status: string(f.Status), Basis: joinBasis(f.Basis),
+		ListingDate: f.ListingDate.String(), EffectiveDate: f.EffectiveDate.String(), DivestmentDate: f.DivestmentDate.String(),
+		Action: f.Action, Policy: f.Policy, Evidence: strings.Join(f.Evidence, " | "), AsOf: asOf, Lists: lists,
 	}
-	for _, e := range r.Rejected {
-		rows = append(rows, &csvRow{File: e.File, Line: e.Line, Status: "rejected", Action: e.Reason, AsOf: r.AsOf, Lists: ls})
+	if f.Entry != nil {
+		row.EntryList, row.EntryID, row.EntryName, row.Program = f.Entry.List, f.Entry.ID, f.Entry.Name, f.Entry.Program
 	}
-	for _, row := range rows {
-		neutraliseRow(row)
+	if f.DaysLeft != nil {
+		row.DaysLeft = strconv.Itoa(*f.DaysLeft)
 	}
-	return gocsv.Marshal(rows, w)
+	neutraliseRow(row)
+	return row
+}
+
+func rejectedRow(e *ParseError, asOf, lists string) *csvRow {
+	row := &csvRow{File: e.File, Line: e.Line, Status: "rejected", Action: e.Reason, AsOf: asOf, Lists: lists}
+	neutraliseRow(row)
+	return row
 }
 
 func decString(d decimal.Decimal) string { return d.String() }

@@ -71,8 +71,11 @@ type Matcher struct {
 	names    *issuers.NameIndex
 	dir      *issuers.Directory
 
-	mu    sync.Mutex
-	cache map[string][]issuers.NameMatch // fuzzy results by raw name
+	mu      sync.Mutex
+	cache   map[string][]issuers.NameMatch // fuzzy results by raw name
+	names2  map[string]*nameMemo           // name hits by raw name
+	norms   map[string]string              // normalised names
+	tickers map[string]string              // ticker keys by ticker + exchange
 }
 
 const maxNameCache = 200000
@@ -89,6 +92,9 @@ func NewMatcher(lists []*List, dir *issuers.Directory) *Matcher {
 		names:    issuers.NewNameIndex(),
 		dir:      dir,
 		cache:    map[string][]issuers.NameMatch{},
+		names2:   map[string]*nameMemo{},
+		norms:    map[string]string{},
+		tickers:  map[string]string{},
 	}
 	for _, l := range lists {
 		for i := range l.Entries {
@@ -187,16 +193,19 @@ func (m *Matcher) Match(h *Holding, at time.Time, opt Options) Finding {
 		Status: StatusClear, Warnings: h.Warnings,
 	}
 	hits := m.collect(h, &f)
-	f.Key = securityKey(h)
 	if len(hits) == 0 {
+		if opt.All {
+			f.Key = m.securityKey(h)
+		}
 		return f
 	}
+	f.Key = m.securityKey(h)
 	m.decide(&f, hits, at, us, opt)
 	return f
 }
 
 // securityKey is the strongest identifier of h, for reviewer decisions.
-func securityKey(h *Holding) string {
+func (m *Matcher) securityKey(h *Holding) string {
 	switch {
 	case h.ISIN != "":
 		return "ISIN:" + strings.ToUpper(h.ISIN)
@@ -207,10 +216,10 @@ func securityKey(h *Holding) string {
 	case h.FIGI != "":
 		return "FIGI:" + strings.ToUpper(h.FIGI)
 	}
-	if t, ok := h.NormalTicker(); ok && t.Key() != "" {
-		return "TICKER:" + t.Key()
+	if k := m.tickerKey(h); k != "" {
+		return "TICKER:" + k
 	}
-	if n := issuers.NormalizeName(h.Name); n != "" {
+	if n := m.normName(h.Name); n != "" {
 		return "NAME:" + n
 	}
 	return ""
@@ -233,42 +242,36 @@ func (m *Matcher) collect(h *Holding, f *Finding) []hit {
 			hits = append(hits, hit{idx: i, basis: b, evidence: ev(i)})
 		}
 	}
-	// (1) ISIN, and ISINs derived from CUSIP and SEDOL.
-	isins := map[string]string{} // ISIN → how we got it
+	// (1) ISIN, and ISINs derived from CUSIP and SEDOL. The evidence text
+	// is only written for a hit.
+	var isins []derivedISIN
 	if h.ISIN != "" {
-		isins[strings.ToUpper(strings.TrimSpace(h.ISIN))] = fmt.Sprintf("%s (ISIN)", h.ISIN)
+		isins = append(isins, derivedISIN{isin: strings.ToUpper(strings.TrimSpace(h.ISIN))})
 	}
 	if h.CUSIP != "" {
 		for _, cc := range []string{"US", "CA"} {
-			if v, err := issuers.ISINFromCUSIP(h.CUSIP, cc); err == nil {
-				if _, ok := isins[v]; !ok {
-					isins[v] = fmt.Sprintf("%s (CUSIP) → %s", h.CUSIP, v)
-				}
+			if v, err := issuers.ISINFromCUSIP(h.CUSIP, cc); err == nil && !hasISIN(isins, v) {
+				isins = append(isins, derivedISIN{isin: v, from: "CUSIP", value: h.CUSIP})
 			}
 		}
 	}
 	if h.SEDOL != "" {
 		for _, cc := range []string{"GB", "IE"} {
-			if v, err := issuers.ISINFromSEDOL(h.SEDOL, cc); err == nil {
-				if _, ok := isins[v]; !ok {
-					isins[v] = fmt.Sprintf("%s (SEDOL) → %s", h.SEDOL, v)
-				}
+			if v, err := issuers.ISINFromSEDOL(h.SEDOL, cc); err == nil && !hasISIN(isins, v) {
+				isins = append(isins, derivedISIN{isin: v, from: "SEDOL", value: h.SEDOL})
 			}
 		}
 	}
-	for _, v := range sortedKeys(isins) {
-		how := isins[v]
-		add(m.byISIN[v], BasisISINListed, func(i int) string {
-			return fmt.Sprintf("%s → ISIN of %s", how, m.label(i))
+	for _, d := range isins {
+		add(m.byISIN[d.isin], BasisISINListed, func(i int) string {
+			return fmt.Sprintf("%s → ISIN of %s", d.how(), m.label(i))
 		})
 	}
 	// (2) ticker and market.
-	var tkey string
-	if t, ok := h.NormalTicker(); ok && t.Key() != "" {
-		tkey = t.Key()
-		how := tickerHow(h)
+	tkey := m.tickerKey(h)
+	if tkey != "" {
 		add(m.byTicker[tkey], BasisTickerListed, func(i int) string {
-			return fmt.Sprintf("%s → equity ticker %q of %s", how, rawTicker(m.entries[i].entry, tkey), m.label(i))
+			return fmt.Sprintf("%s → equity ticker %q of %s", tickerHow(h), rawTicker(m.entries[i].entry, tkey), m.label(i))
 		})
 	} else if h.Ticker != "" && h.Exchange == "" && !strings.ContainsAny(h.Ticker, " .") {
 		f.Warnings = append(f.Warnings, fmt.Sprintf("ticker %q has no market: a bare code is ambiguous (2357 is AviChina on HKEX and ASUSTeK on TWSE), so it was not matched by ticker", h.Ticker))
@@ -300,6 +303,15 @@ func (m *Matcher) collect(h *Holding, f *Finding) []hit {
 // address: same name, different company (CoStar Group Inc on NASDAQ is not
 // Costar Group Co., Ltd. of Shenzhen).
 func (m *Matcher) checkRegions(h *Holding, hits []hit) {
+	named := false
+	for i := range hits {
+		if hits[i].basis == BasisIssuerNameExact || hits[i].basis == BasisIssuerAlias {
+			named = true
+		}
+	}
+	if !named {
+		return
+	}
 	region := holdingRegion(h)
 	if region == "" {
 		return
@@ -316,13 +328,28 @@ func (m *Matcher) checkRegions(h *Holding, hits []hit) {
 	}
 }
 
-func sortedKeys(m map[string]string) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
+// derivedISIN is an ISIN of the holding: its own, or one built from its
+// CUSIP or SEDOL.
+type derivedISIN struct {
+	isin  string
+	from  string // "" for the holding's own ISIN, else "CUSIP" or "SEDOL"
+	value string // the CUSIP or SEDOL
+}
+
+func (d derivedISIN) how() string {
+	if d.from == "" {
+		return d.isin + " (ISIN)"
 	}
-	sort.Strings(ks)
-	return ks
+	return fmt.Sprintf("%s (%s) → %s", d.value, d.from, d.isin)
+}
+
+func hasISIN(ds []derivedISIN, v string) bool {
+	for _, d := range ds {
+		if d.isin == v {
+			return true
+		}
+	}
+	return false
 }
 
 func tickerHow(h *Holding) string {
@@ -347,12 +374,12 @@ func rawTicker(e *Entry, key string) string {
 // viaDirectory resolves h through the security master: a listed ISIN found
 // through reference data, the issuer's LEI and name, DR underlyings, and
 // parents or financing relations to listed entries.
-func (m *Matcher) viaDirectory(h *Holding, isins map[string]string, tkey string, f *Finding) []hit {
-	var ids []string
-	for v := range isins {
-		ids = append(ids, v)
+func (m *Matcher) viaDirectory(h *Holding, isins []derivedISIN, tkey string, f *Finding) []hit {
+	var idbuf [8]string
+	ids := idbuf[:0]
+	for _, d := range isins {
+		ids = append(ids, d.isin)
 	}
-	sort.Strings(ids)
 	if h.CUSIP != "" {
 		ids = append(ids, strings.ToUpper(h.CUSIP))
 	}
@@ -366,19 +393,22 @@ func (m *Matcher) viaDirectory(h *Holding, isins map[string]string, tkey string,
 		ids = append(ids, tkey)
 	}
 	var hits []hit
-	seen := map[*issuers.Security]bool{}
-	bond := isBond(h)
+	var seen []*issuers.Security
+	bond := false
 	for _, id := range ids {
 		for _, s := range m.dir.Lookup(id) {
-			if seen[s] {
+			if containsSec(seen, s) {
 				continue
 			}
-			seen[s] = true
+			if len(seen) == 0 {
+				bond = isBond(h)
+			}
+			seen = append(seen, s)
 			what := fmt.Sprintf("%s → %s", id, describeSecurity(s))
 			if f.Security.Issuer == "" {
 				f.Security.Issuer = s.IssuerName
 			}
-			if s.ISIN != "" && isins[strings.ToUpper(s.ISIN)] == "" {
+			if s.ISIN != "" && !hasISIN(isins, strings.ToUpper(s.ISIN)) {
 				for _, i := range m.byISIN[strings.ToUpper(s.ISIN)] {
 					hits = append(hits, hit{idx: i, basis: BasisISINListed,
 						evidence: fmt.Sprintf("%s → ISIN %s of %s", what, s.ISIN, m.label(i))})
@@ -405,6 +435,15 @@ func (m *Matcher) viaDirectory(h *Holding, isins map[string]string, tkey string,
 		}
 	}
 	return hits
+}
+
+func containsSec(ss []*issuers.Security, s *issuers.Security) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 func describeSecurity(s *issuers.Security) string {
@@ -448,12 +487,24 @@ func (m *Matcher) viaLink(l issuers.Link, what string, bond bool) []hit {
 // isBond reports whether h looks like a bond: its asset class says so, or
 // its name is a Bloomberg bond description.
 func isBond(h *Holding) bool {
-	ac := strings.ToLower(h.AssetClass)
-	if strings.Contains(ac, "bond") || strings.Contains(ac, "fixed") || strings.Contains(ac, "debt") {
+	if bondClass(h.AssetClass) {
 		return true
 	}
 	_, ok := issuers.BondIssuerShortName(h.Name)
 	return ok
+}
+
+// bondClass reports whether an asset class names debt (Fixed Income, Bond,
+// Debt...), without allocating.
+func bondClass(ac string) bool {
+	for _, w := range []string{"bond", "fixed", "debt"} {
+		for i := 0; i+len(w) <= len(ac); i++ {
+			if strings.EqualFold(ac[i:i+len(w)], w) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // exactName matches a name against the list's names, aliases and issuer
@@ -497,42 +548,131 @@ func (m *Matcher) exactName(name, what string) []hit {
 
 // viaName matches the holding's own security name: exactly, as the issuer
 // short name of a bond description, through the directory's issuer links,
-// and last by similarity.
+// and last by similarity. Results are memoised by name: a large file
+// repeats a few thousand names over millions of rows.
 func (m *Matcher) viaName(h *Holding, strong bool) []hit {
 	name := strings.TrimSpace(h.Name)
 	if name == "" {
 		return nil
 	}
+	bond := bondClass(h.AssetClass)
+	key := name
+	if bond {
+		key += "\x00bond"
+	}
+	m.mu.Lock()
+	memo, ok := m.names2[key]
+	m.mu.Unlock()
+	if !ok {
+		memo = m.nameHits(name, bond)
+		m.mu.Lock()
+		if len(m.names2) >= maxNameCache {
+			m.names2 = map[string]*nameMemo{}
+		}
+		m.names2[key] = memo
+		m.mu.Unlock()
+	}
+	if strong || memo.strong || memo.noSimilar {
+		return memo.hits
+	}
+	m.mu.Lock()
+	done, sim := memo.simDone, memo.sim
+	m.mu.Unlock()
+	if done {
+		return sim
+	}
+	sim = append(append([]hit(nil), memo.hits...), m.similar(name, fmt.Sprintf("security name %q", name))...)
+	m.mu.Lock()
+	memo.sim, memo.simDone = sim, true
+	m.mu.Unlock()
+	return sim
+}
+
+// nameMemo is the memoised result of matching one security name.
+type nameMemo struct {
+	hits      []hit // exact, bond short name and issuer-link hits
+	strong    bool  // hits include one that can prohibit
+	noSimilar bool  // a bond description: no fuzzy match of the full text
+	sim       []hit // hits plus fuzzy hits, once computed
+	simDone   bool
+}
+
+func (m *Matcher) nameHits(name string, bond bool) *nameMemo {
+	memo := &nameMemo{}
 	if short, ok := issuers.BondIssuerShortName(name); ok {
 		// A bond description names an issuer short name, not an issuer.
+		memo.noSimilar = true
 		if issuers.IsSovereignShortName(short) {
-			return nil
+			return memo
 		}
-		var hits []hit
 		for _, r := range m.byName[issuers.NormalizeName(short)] {
-			hits = append(hits, hit{idx: r.idx, basis: BasisNameSimilar, score: 1,
+			memo.hits = append(memo.hits, hit{idx: r.idx, basis: BasisNameSimilar, score: 1,
 				evidence: fmt.Sprintf("bond %q → issuer short name %q → %s %q of %s (a short name is not an issuer: review)", name, short, r.kind, r.name, m.label(r.idx))})
 		}
-		if len(hits) == 0 {
-			hits = m.similar(short, fmt.Sprintf("bond %q → issuer short name %q", name, short))
+		if len(memo.hits) == 0 {
+			memo.hits = m.similar(short, fmt.Sprintf("bond %q → issuer short name %q", name, short))
 		}
-		return hits
+		return memo
 	}
-	hits := m.exactName(name, "security name")
+	memo.hits = m.exactName(name, "security name")
 	if m.dir != nil {
+		// (a bond description returned above; bond here is the asset class)
 		for _, l := range m.dir.IssuerLinks(name) {
-			hits = append(hits, m.viaLink(l, fmt.Sprintf("security name %q → issuer %q", name, l.Name), isBond(h))...)
+			memo.hits = append(memo.hits, m.viaLink(l, fmt.Sprintf("security name %q → issuer %q", name, l.Name), bond)...)
 		}
 	}
-	for _, x := range hits {
+	for _, x := range memo.hits {
 		if x.basis.CanProhibit() {
-			strong = true
+			memo.strong = true
 		}
 	}
-	if strong {
-		return hits
+	return memo
+}
+
+// normName is issuers.NormalizeName, memoised.
+func (m *Matcher) normName(name string) string {
+	m.mu.Lock()
+	n, ok := m.norms[name]
+	m.mu.Unlock()
+	if ok {
+		return n
 	}
-	return append(hits, m.similar(name, fmt.Sprintf("security name %q", name))...)
+	n = issuers.NormalizeName(name)
+	m.mu.Lock()
+	if len(m.norms) >= maxNameCache {
+		m.norms = map[string]string{}
+	}
+	m.norms[name] = n
+	m.mu.Unlock()
+	return n
+}
+
+// tickerKey is the normalised ticker key of h ("" without a market),
+// memoised by ticker and exchange.
+func (m *Matcher) tickerKey(h *Holding) string {
+	if h.Ticker == "" {
+		return ""
+	}
+	k := h.Ticker
+	if h.Exchange != "" {
+		k += "\x00" + h.Exchange
+	}
+	m.mu.Lock()
+	v, ok := m.tickers[k]
+	m.mu.Unlock()
+	if ok {
+		return v
+	}
+	if t, ok := h.NormalTicker(); ok {
+		v = t.Key()
+	}
+	m.mu.Lock()
+	if len(m.tickers) >= maxNameCache {
+		m.tickers = map[string]string{}
+	}
+	m.tickers[k] = v
+	m.mu.Unlock()
+	return v
 }
 
 // similar is the fuzzy last resort: a review signal only, never a hit.

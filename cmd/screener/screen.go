@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -32,19 +35,21 @@ Examples:
 `
 
 type screenConfig struct {
-	lists     multiFlag
-	asOf      string
-	format    string
-	out       string
-	all       bool
-	failOn    string
-	usPerson  string
-	policy    bool
-	db        string
-	save      bool
-	user      string
-	portfolio string
-	quiet     bool
+	lists      multiFlag
+	asOf       string
+	format     string
+	out        string
+	all        bool
+	failOn     string
+	usPerson   string
+	policy     bool
+	db         string
+	save       bool
+	user       string
+	portfolio  string
+	quiet      bool
+	cpuprofile string
+	memprofile string
 }
 
 func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -63,6 +68,8 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&c.user, "user", currentUser(), "who ran it, for the audit log (with --save)")
 	fs.StringVar(&c.portfolio, "portfolio", "", "portfolio name for a saved run (default: the file names)")
 	fs.BoolVar(&c.quiet, "quiet", false, "no progress on stderr")
+	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a pprof CPU profile of the run to `FILE`")
+	fs.StringVar(&c.memprofile, "memprofile", "", "write a pprof heap profile at the end of the run to `FILE`")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -78,6 +85,16 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	at, err := asOfFlag(c.asOf)
 	if err != nil {
 		return err
+	}
+	if c.cpuprofile != "" {
+		stop, err := startCPUProfile(c.cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	if c.memprofile != "" {
+		defer writeHeapProfile(c.memprofile, stderr)
 	}
 	opt := screener.Options{All: c.all, AffiliatePolicy: c.policy}
 	if opt.USPerson, err = usPersonFlag(c.usPerson); err != nil {
@@ -122,7 +139,23 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	rep, held, err := screenFiles(ctx, fs.Args(), lists, dir, at, opt, c.save, progress(stderr, c.quiet))
+	out, commit, err := reportOutput(c.out, stdout)
+	if err != nil {
+		return err
+	}
+	defer commit(false)
+	var stream screener.ReportSink
+	switch c.format {
+	case "json":
+		js := screener.NewJSONSink(out)
+		if err := js.Head(&screener.Report{AsOf: at.Format(time.RFC3339), Lists: listInfos(lists)}); err != nil {
+			return err
+		}
+		stream = js
+	case "csv":
+		stream = screener.NewCSVSink(out, at.Format(time.RFC3339), listInfos(lists))
+	}
+	rep, held, err := screenFilesTo(ctx, fs.Args(), lists, dir, at, opt, c.save, progress(stderr, c.quiet), stream)
 	if err != nil {
 		return err
 	}
@@ -133,7 +166,15 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		fmt.Fprintf(stderr, "saved as run %d in %s\n", id, c.db)
 	}
-	if err := writeReport(rep, c.format, c.out, stdout); err != nil {
+	if stream != nil {
+		err = stream.Close(rep)
+	} else {
+		err = rep.WriteText(out)
+	}
+	if err != nil {
+		return err
+	}
+	if err := commit(true); err != nil {
 		return err
 	}
 	if failOn != "" {
@@ -146,17 +187,30 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// screenFiles streams each file through the matcher into one report. With
-// keep it also returns the holdings read, for saving.
+// screenFiles streams each file through the matcher into one report held
+// in memory. With keep it also returns the holdings read, for saving.
 func screenFiles(ctx context.Context, files []string, lists []*screener.List, dir *issuers.Directory, at time.Time,
 	opt screener.Options, keep bool, prog func(string, int)) (*screener.Report, []screener.Holding, error) {
+	return screenFilesTo(ctx, files, lists, dir, at, opt, keep, prog, nil)
+}
+
+// screenFilesTo is screenFiles with the findings and rejected rows sent to
+// out as they come (when out is not nil), so that memory stays flat.
+func screenFilesTo(ctx context.Context, files []string, lists []*screener.List, dir *issuers.Directory, at time.Time,
+	opt screener.Options, keep bool, prog func(string, int), out screener.ReportSink) (*screener.Report, []screener.Holding, error) {
 	m := screener.NewMatcher(lists, dir)
 	b := screener.NewReportBuilder(lists, at, opt)
+	if out != nil {
+		b.Stream(out)
+	}
 	sink := &screenSink{ctx: ctx, m: m, b: b, at: at, opt: opt, keep: keep, prog: prog}
 	for _, f := range files {
 		sink.file = f
 		if _, err := holdings.ReadFile(f, sink); err != nil {
 			return nil, nil, err
+		}
+		if err := b.Err(); err != nil {
+			return nil, nil, fmt.Errorf("write report: %w", err)
 		}
 		b.AddFile(f)
 	}
@@ -228,27 +282,50 @@ func progress(stderr io.Writer, quiet bool) func(string, int) {
 	}
 }
 
-func writeReport(rep *screener.Report, format, out string, stdout io.Writer) (err error) {
-	w := stdout
-	if out != "" {
-		f, err := os.Create(out)
+// reportOutput returns where the report goes: stdout, or a temporary file
+// beside out that commit(true) renames to out, so that a failed run never
+// leaves half a report behind.
+func reportOutput(out string, stdout io.Writer) (io.Writer, func(ok bool) error, error) {
+	if out == "" || out == "-" {
+		return stdout, func(bool) error { return nil }, nil
+	}
+	if st, err := os.Stat(out); err == nil && !st.Mode().IsRegular() {
+		// /dev/null and the like: write straight through.
+		f, err := os.OpenFile(out, os.O_WRONLY, 0)
 		if err != nil {
+			return nil, nil, err
+		}
+		return f, func(bool) error { return f.Close() }, nil
+	}
+	f, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
+	if err != nil {
+		return nil, nil, err
+	}
+	done := false
+	return f, func(ok bool) error {
+		if done {
+			return nil
+		}
+		done = true
+		if !ok {
+			f.Close()
+			os.Remove(f.Name())
+			return nil
+		}
+		if err := f.Close(); err != nil {
+			os.Remove(f.Name())
 			return err
 		}
-		defer func() {
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-		}()
-		w = f
+		return os.Rename(f.Name(), out)
+	}, nil
+}
+
+func listInfos(lists []*screener.List) []screener.ListInfo {
+	var out []screener.ListInfo
+	for _, l := range lists {
+		out = append(out, screener.ListInfo{Name: l.Name, AsOf: l.AsOf, SHA256: l.SHA256(), Entries: len(l.Entries)})
 	}
-	switch format {
-	case "json":
-		return rep.WriteJSON(w)
-	case "csv":
-		return rep.WriteCSV(w)
-	}
-	return rep.WriteText(w)
+	return out
 }
 
 func asOfFlag(s string) (time.Time, error) {
@@ -268,4 +345,30 @@ func usPersonFlag(s string) (screener.USPerson, error) {
 		return screener.USPersonNo, nil
 	}
 	return 0, screener.Errorf(screener.KindInvalid, "--us-person %q: want yes, no or unknown", s)
+}
+
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+func writeHeapProfile(path string, stderr io.Writer) {
+	f, err := os.Create(path)
+	if err == nil {
+		runtime.GC()
+		err = pprof.WriteHeapProfile(f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "screener: heap profile:", err)
+	}
 }

@@ -1,0 +1,108 @@
+package issuers
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"path"
+	"sync"
+)
+
+//go:generate go run ./gen -shared ../../shared/data -out refdata
+
+// RefSource is one source file a reference data set was derived from.
+type RefSource struct {
+	File   string `json:"file"`             // path below the shared data folder, e.g. "reference/hkex/..."
+	SHA256 string `json:"sha256"`           // of the file's bytes
+	Size   int64  `json:"size"`             // bytes
+	AsOf   string `json:"as_of,omitempty"`  // date the file states, YYYY-MM-DD
+	Origin string `json:"origin,omitempty"` // where the file was published (repository, path, commit)
+}
+
+// RefData is one embedded reference data set (issuers/refdata/*.json): the
+// rows the generator derived from the files in Sources. Exactly one of the
+// row fields is filled per file.
+type RefData struct {
+	Sources []RefSource      `json:"sources"`
+	Note    string           `json:"note,omitempty"`
+	HKEX    []HKEXSecurity   `json:"hkex,omitempty"`
+	CSI     []CSIConstituent `json:"csi,omitempty"`
+	Related []RelatedIssuer  `json:"related,omitempty"`
+	GLEIF   *GLEIFData       `json:"gleif,omitempty"`
+	SEC     []SECTicker      `json:"sec,omitempty"`
+}
+
+// RefFiles are the embedded reference files in the order Default loads them:
+// exchange lists first (they carry ISINs), then the relation files that
+// attach to them.
+var RefFiles = []string{"hkex.json", "csi300.json", "related.json", "gleif.json", "sec.json"}
+
+//go:embed refdata/*.json
+var refFS embed.FS
+
+var refOnce = sync.OnceValues(func() ([]*RefData, error) {
+	var out []*RefData
+	for _, name := range RefFiles {
+		b, err := refFS.ReadFile(path.Join("refdata", name))
+		if err != nil {
+			return nil, fmt.Errorf("embedded reference data %s: %w", name, err)
+		}
+		var rd RefData
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&rd); err != nil {
+			return nil, fmt.Errorf("embedded reference data %s: %w", name, err)
+		}
+		out = append(out, &rd)
+	}
+	return out, nil
+})
+
+// Embedded returns the embedded reference data sets, decoded once.
+// The caller must not modify them.
+func Embedded() ([]*RefData, error) { return refOnce() }
+
+// Default returns a new directory built from the embedded reference data:
+// the HKEX List of Securities (equities and bonds), the CSI 300
+// constituents, cmic-related-issuers.csv, the GLEIF sample records and SEC's
+// ticker list. Each call returns a fresh directory the caller may Add to.
+func Default() (*Directory, error) {
+	sets, err := Embedded()
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, rd := range sets {
+		n += len(rd.HKEX) + len(rd.CSI) + len(rd.Related) + len(rd.SEC)
+	}
+	d := newDirectory(n)
+	for _, rd := range sets {
+		d.AddRefData(rd)
+	}
+	return d, nil
+}
+
+// AddRefData puts one reference data set into the directory, with
+// provenance from its first source file.
+func (d *Directory) AddRefData(rd *RefData) {
+	from := Provenance{}
+	if len(rd.Sources) > 0 {
+		from = Provenance{Source: path.Base(rd.Sources[0].File), AsOf: rd.Sources[0].AsOf}
+	}
+	for _, s := range rd.Sources {
+		d.AddSource(s)
+	}
+	add := func(ss []Security) {
+		for _, s := range ss {
+			d.Add(s)
+		}
+	}
+	add(HKEXSecurities(rd.HKEX, from))
+	add(CSISecurities(rd.CSI, from))
+	add(RelatedSecurities(rd.Related, from.Source))
+	if rd.GLEIF != nil {
+		d.AddGLEIF(rd.GLEIF, "GLEIF API v1 responses")
+	}
+	add(SECSecurities(rd.SEC, from))
+}
