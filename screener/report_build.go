@@ -2,6 +2,7 @@ package screener
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -15,18 +16,20 @@ type ReportBuilder struct {
 	sink     ReportSink
 	err      error
 	all      bool
-	byPort   accSet
-	byEntry  accSet
-	byStatus accSet
+	byPort   *accSet
+	byEntry  *accSet
+	byStatus *accSet
+	ccys     interner
 }
 
 // NewReportBuilder starts a report as of at over lists.
 func NewReportBuilder(lists []*List, at time.Time, opt Options) *ReportBuilder {
 	b := &ReportBuilder{
 		all:      opt.All,
-		byPort:   accSet{},
-		byEntry:  accSet{},
-		byStatus: accSet{},
+		byPort:   newAccSet(),
+		byEntry:  newAccSet(),
+		byStatus: newAccSet(),
+		ccys:     interner{},
 	}
 	b.r.Schema = ReportSchema
 	b.r.AsOf = at.Format(time.RFC3339)
@@ -57,10 +60,10 @@ func (b *ReportBuilder) Add(f Finding) {
 	b.r.Summary.Rows++
 	b.r.Summary.Screened++
 	b.r.Summary.ByStatus[f.Status]++
-	addTotal(b.byPort, f.Portfolio, f.Currency, f.MarketValue)
-	addTotal(b.byStatus, string(f.Status), f.Currency, f.MarketValue)
+	addTotal(b.byPort, b.ccys, f.Portfolio, f.Currency, f.MarketValue)
+	addTotal(b.byStatus, b.ccys, string(f.Status), f.Currency, f.MarketValue)
 	if f.Entry != nil && f.Status != StatusClear {
-		addTotal(b.byEntry, f.Entry.List+"/"+f.Entry.ID+" "+f.Entry.Name, f.Currency, f.MarketValue)
+		addTotal(b.byEntry, b.ccys, f.Entry.List+"/"+f.Entry.ID+" "+f.Entry.Name, f.Currency, f.MarketValue)
 	}
 	if f.Status != StatusClear || b.all {
 		if f.Basis == nil {
@@ -134,25 +137,59 @@ func (a *acc) total() Total {
 }
 
 // accSet holds one accumulator per key and currency: one map probe by key,
-// then a short scan over that key's currencies.
-type accSet map[string][]*acc
+// then a short scan over that key's currencies. Holdings files list an
+// account's positions together, so the last key's accumulators are tried
+// first, without a probe.
+type accSet struct {
+	m    map[string][]*acc
+	last []*acc
+}
 
-func addTotal(m accSet, key, ccy string, v decimal.Decimal) {
-	l := m[key]
+func newAccSet() *accSet { return &accSet{m: map[string][]*acc{}} }
+
+// interner shares one copy of each currency code among a report's totals.
+type interner map[string]string
+
+func (ccys interner) intern(c string) string {
+	if v, ok := ccys[c]; ok {
+		return v
+	}
+	v := strings.Clone(c)
+	if len(ccys) < 10000 {
+		ccys[v] = v
+	}
+	return v
+}
+
+func addTotal(set *accSet, ccys interner, key, ccy string, v decimal.Decimal) {
+	l := set.last
+	if len(l) == 0 || l[0].key != key {
+		l = set.m[key]
+	}
 	for _, a := range l {
 		if a.ccy == ccy {
 			a.add(v)
+			set.last = l
 			return
 		}
 	}
-	a := &acc{key: key, ccy: ccy}
-	m[key] = append(l, a)
+	// Clone the key: it points into the reader's record, and a map key left
+	// there keeps the whole record alive and cold in cache.
+	if len(l) == 0 {
+		key = strings.Clone(key)
+	} else {
+		key = l[0].key
+	}
+	a := &acc{key: key, ccy: ccys.intern(ccy)}
+	l = append(l, a)
+	set.m[key] = l
+	set.last = l
 	a.add(v)
 }
 
-func totals(m accSet) []Total {
-	out := make([]Total, 0, len(m))
-	for _, l := range m {
+func totals(set *accSet) []Total {
+	out := make([]Total, 0, len(set.m))
+	for _, l := range set.m {
 		for _, a := range l {
 			out = append(out, a.total())
 		}

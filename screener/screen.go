@@ -569,7 +569,7 @@ func (m *Matcher) viaName(h *Holding, strong bool) []hit {
 		if len(m.names2) >= maxNameCache {
 			m.names2 = map[string]*nameMemo{}
 		}
-		m.names2[key] = memo
+		m.names2[strings.Clone(key)] = memo
 		m.mu.Unlock()
 	}
 	if strong || memo.strong || memo.noSimilar {
@@ -642,7 +642,7 @@ func (m *Matcher) normName(name string) string {
 	if len(m.norms) >= maxNameCache {
 		m.norms = map[string]string{}
 	}
-	m.norms[name] = n
+	m.norms[strings.Clone(name)] = n
 	m.mu.Unlock()
 	return n
 }
@@ -670,7 +670,7 @@ func (m *Matcher) tickerKey(h *Holding) string {
 	if len(m.tickers) >= maxNameCache {
 		m.tickers = map[string]string{}
 	}
-	m.tickers[k] = v
+	m.tickers[strings.Clone(k)] = v
 	m.mu.Unlock()
 	return v
 }
@@ -686,7 +686,7 @@ func (m *Matcher) similar(name, what string) []hit {
 		if len(m.cache) >= maxNameCache {
 			m.cache = map[string][]issuers.NameMatch{}
 		}
-		m.cache[name] = res
+		m.cache[strings.Clone(name)] = res
 		m.mu.Unlock()
 	}
 	var hits []hit

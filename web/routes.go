@@ -1,0 +1,86 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// routes registers every route of the app and the API, with the roles that
+// may use it. Pages: fund_manager (its own portfolios), compliance
+// (everything, decides reviews), admin (everything, plus users, keys and
+// list imports); brokers see no page. The API takes an API key of any role
+// in X-API-Key.
+func (s *Server) routes() {
+	e := s.e
+	e.Use(middleware.RequestID())
+	e.Use(s.requestLog)
+	e.Use(middleware.Recover())
+	e.Use(s.securityHeaders)
+
+	// Health, the API document and static files: no credentials.
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/api/v1/openapi.json", s.openAPI)
+	assets, _ := fs.Sub(embedded, "assets")
+	e.GET("/assets/*", echo.WrapHandler(http.StripPrefix("/assets/", http.FileServer(http.FS(assets)))))
+
+	// The API.
+	api := e.Group("/api/v1", s.requireKey)
+	small := middleware.BodyLimit(itoa(apiBodyLimit))
+	upload := middleware.BodyLimit(itoa(s.cfg.MaxUpload))
+	api.POST("/check", s.apiCheck, small)
+	api.POST("/screen", s.apiScreen, upload)
+	api.GET("/runs/:id", s.apiRun)
+	api.GET("/lists", s.apiLists)
+	api.GET("/lists/:list/snapshots", s.apiSnapshots)
+	api.GET("/lists/:list/diff", s.apiDiff)
+
+	// Pages.
+	pg := e.Group("", s.withSession, s.pageBodyLimit(), s.csrf)
+	pg.GET("/login", s.loginPage)
+	pg.POST("/login", s.loginPost)
+	pg.POST("/logout", s.logoutPost)
+
+	anyone := requireRole(RoleFundManager, RoleCompliance)
+	review := requireRole(RoleCompliance)
+	admin := requireRole(RoleAdmin)
+	pg.GET("/", s.home, anyone)
+	pg.GET("/upload", s.uploadPage, anyone)
+	pg.POST("/upload", s.uploadPost, anyone)
+	pg.GET("/runs", s.runsPage, anyone)
+	pg.GET("/runs/:id", s.runPage, anyone)
+	pg.GET("/runs/:id/report/:format", s.runDownload, anyone)
+	pg.GET("/portfolios", s.portfoliosPage, anyone)
+	pg.GET("/reviews", s.reviewsPage, review)
+	pg.POST("/reviews/decide", s.decidePost, review)
+	pg.GET("/lists", s.listsPage, anyone)
+	pg.GET("/lists/:list/diff", s.diffPage, anyone)
+	pg.POST("/lists/import", s.importPost, admin)
+	pg.GET("/audit", s.auditPage, review)
+	pg.GET("/admin/users", s.usersPage, admin)
+	pg.POST("/admin/users", s.userPost, admin)
+	pg.POST("/admin/keys", s.keyPost, admin)
+	pg.POST("/admin/keys/revoke", s.keyRevokePost, admin)
+}
+
+// pageBodyLimit bounds page request bodies before anything reads them: the
+// upload limit for the streamed upload forms, 64 KB for every other form.
+func (s *Server) pageBodyLimit() echo.MiddlewareFunc {
+	small := middleware.BodyLimit("64K")
+	big := middleware.BodyLimit(itoa(s.cfg.MaxUpload))
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		sm, bg := small(next), big(next)
+		return func(c echo.Context) error {
+			if streamed[c.Path()] {
+				return bg(c)
+			}
+			return sm(c)
+		}
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
