@@ -190,7 +190,7 @@ func (m *Matcher) Match(h *Holding, at time.Time, opt Options) Finding {
 		Security: Security{Name: h.Name, ISIN: h.ISIN, CUSIP: h.CUSIP, SEDOL: h.SEDOL, FIGI: h.FIGI,
 			Ticker: h.Ticker, Exchange: h.Exchange},
 		Quantity: h.Quantity, MarketValue: h.MarketValue, Currency: h.Currency,
-		Status: StatusClear, Warnings: h.Warnings,
+		Status: StatusClear, Warnings: h.Warnings[:len(h.Warnings):len(h.Warnings)],
 	}
 	hits := m.collect(h, &f)
 	if len(hits) == 0 {

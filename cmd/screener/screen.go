@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -206,7 +207,7 @@ func screenFilesTo(ctx context.Context, files []string, lists []*screener.List, 
 	sink := &screenSink{ctx: ctx, m: m, b: b, at: at, opt: opt, keep: keep, prog: prog}
 	for _, f := range files {
 		sink.file = f
-		if _, err := holdings.ReadFile(f, sink); err != nil {
+		if err := readPipelined(ctx, f, sink); err != nil {
 			return nil, nil, err
 		}
 		if err := b.Err(); err != nil {
@@ -257,6 +258,100 @@ func (s *screenSink) Reject(e *screener.ParseError) error {
 	s.n++
 	s.b.Reject(*e)
 	return nil
+}
+
+// readPipelined reads path on one goroutine and screens its rows on this
+// one, in batches, so that decoding and matching use two cores. Rows keep
+// their order.
+func readPipelined(ctx context.Context, path string, dst holdings.Sink) error {
+	const batchSize = 512
+	full := make(chan []pipeItem, 8)
+	free := make(chan []pipeItem, 10)
+	for i := 0; i < 10; i++ {
+		free <- make([]pipeItem, 0, batchSize)
+	}
+	stop := make(chan struct{})
+	p := &pipeSink{full: full, free: free, stop: stop, batch: <-free}
+	var readErr error
+	go func() {
+		defer close(full)
+		_, readErr = holdings.ReadFile(path, p)
+		if readErr == nil && len(p.batch) > 0 {
+			full <- p.batch
+		}
+	}()
+	var sinkErr error
+	for batch := range full {
+		if sinkErr == nil {
+			for i := range batch {
+				it := &batch[i]
+				if it.rej != nil {
+					sinkErr = dst.Reject(it.rej)
+				} else {
+					sinkErr = dst.Holding(&it.h)
+				}
+				if sinkErr != nil {
+					close(stop)
+					break
+				}
+			}
+		}
+		free <- batch[:0]
+	}
+	if sinkErr != nil {
+		return sinkErr
+	}
+	return readErr
+}
+
+// pipeItem is one row in flight: a holding or a rejected row.
+type pipeItem struct {
+	h   screener.Holding
+	rej *screener.ParseError
+}
+
+// pipeSink copies the reader's rows into batches for readPipelined.
+type pipeSink struct {
+	full  chan<- []pipeItem
+	free  <-chan []pipeItem
+	stop  <-chan struct{}
+	batch []pipeItem
+}
+
+var errStopped = errors.New("screening stopped")
+
+func (p *pipeSink) push(it pipeItem) error {
+	p.batch = append(p.batch, it)
+	if len(p.batch) == cap(p.batch) {
+		select {
+		case p.full <- p.batch:
+		case <-p.stop:
+			return errStopped
+		}
+		select {
+		case p.batch = <-p.free:
+		case <-p.stop:
+			return errStopped
+		}
+	}
+	return nil
+}
+
+func (p *pipeSink) Holding(h *screener.Holding) error {
+	c := *h
+	// The reader reuses its Holding: copy the slices it may refill.
+	if len(h.Warnings) > 0 {
+		c.Warnings = append([]string(nil), h.Warnings...)
+	}
+	if len(h.OtherIDs) > 0 {
+		c.OtherIDs = append([]screener.ID(nil), h.OtherIDs...)
+	}
+	return p.push(pipeItem{h: c})
+}
+
+func (p *pipeSink) Reject(e *screener.ParseError) error {
+	c := *e
+	return p.push(pipeItem{rej: &c})
 }
 
 // progress returns a reporter that writes to stderr once a run has taken
