@@ -66,4 +66,3 @@ func firstDiff(got, want string) string {
 	}
 	return ""
 }
-
