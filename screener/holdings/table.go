@@ -322,7 +322,9 @@ func (c *columns) checkIDs(h *screener.Holding, line int) *screener.ParseError {
 			*v = ""
 		}
 	}
+	origISIN := h.ISIN
 	check(fISIN, &h.ISIN, issuers.CheckISIN)
+	badISIN := origISIN != "" && h.ISIN == ""
 	check(fCUSIP, &h.CUSIP, issuers.CheckCUSIP)
 	check(fSEDOL, &h.SEDOL, issuers.CheckSEDOL)
 	check(fFIGI, &h.FIGI, issuers.CheckFIGI)
@@ -340,7 +342,20 @@ func (c *columns) checkIDs(h *screener.Holding, line int) *screener.ParseError {
 		return c.reject(line, -1, "the row has no identifier, ticker or name to screen it by")
 	}
 	for _, b := range bads {
+		if b.f == fISIN && badISIN {
+			// Kept verbatim: OFAC itself lists malformed ISINs
+			// (BRC1EODR004, CND10002K094), which match only as written.
+			continue
+		}
 		h.Warnings = append(h.Warnings, b.reason+"; identifier dropped, row screened by its other identifiers or name")
+	}
+	if badISIN {
+		h.ISIN = strings.ToUpper(strings.TrimSpace(origISIN))
+		for _, b := range bads {
+			if b.f == fISIN {
+				h.Warnings = append(h.Warnings, b.reason+"; kept as written (a list may carry the same malformed ISIN) and the row screened by its other identifiers or name too")
+			}
+		}
 	}
 	return nil
 }
@@ -561,6 +576,10 @@ func tableLoop(cr *csv.Reader, c *columns, s Sink, skip func(rec []string) bool)
 			return rows, nil
 		}
 		if err != nil {
+			var tooLong *lineTooLong
+			if errors.As(err, &tooLong) {
+				return rows, &screener.ParseError{File: c.file, Line: tooLong.line, Reason: tooLong.Error(), Err: err}
+			}
 			pe, ok := csvReject(c.file, err)
 			if !ok {
 				return rows, &screener.ParseError{File: c.file, Reason: "read: " + err.Error(), Err: err}
@@ -568,6 +587,19 @@ func tableLoop(cr *csv.Reader, c *columns, s Sink, skip func(rec []string) bool)
 			rows++
 			if err := s.Reject(pe); err != nil {
 				return rows, err
+			}
+			// A quote that never closes swallows the lines after it: each
+			// one is reported, so no row disappears silently.
+			var cpe *csv.ParseError
+			if errors.As(err, &cpe) && errors.Is(cpe.Err, csv.ErrQuote) {
+				for l := cpe.StartLine + 1; l <= cpe.Line; l++ {
+					rows++
+					e := &screener.ParseError{File: c.file, Line: l,
+						Reason: fmt.Sprintf("inside the quoted cell opened on line %d that never closes; fix the quote and screen the file again", cpe.StartLine)}
+					if err := s.Reject(e); err != nil {
+						return rows, err
+					}
+				}
 			}
 			continue
 		}
@@ -603,7 +635,7 @@ func extraBlank(rec []string, width int) bool {
 // alias table. A semicolon-separated file is taken to write European
 // numbers (1.234,56).
 func readTable(name string, r io.Reader, s Sink, info *Info) error {
-	br := bufio.NewReaderSize(r, 64<<10)
+	br := bufio.NewReaderSize(&lineCap{r: r, max: MaxLineBytes}, 64<<10)
 	head, _ := br.Peek(16 << 10)
 	comma := sniffDelimiter(head)
 	cr := newCSV(br, comma)
@@ -615,6 +647,10 @@ func readTable(name string, r io.Reader, s Sink, info *Info) error {
 			return &screener.ParseError{File: name, Reason: "no header row: the file has no text lines"}
 		}
 		if err != nil {
+			var tooLong *lineTooLong
+			if errors.As(err, &tooLong) {
+				return &screener.ParseError{File: name, Line: tooLong.line, Reason: tooLong.Error(), Err: err}
+			}
 			if pe, ok := csvReject(name, err); ok {
 				pe.Reason = "header: " + pe.Reason
 				return pe
@@ -641,4 +677,43 @@ func readTable(name string, r io.Reader, s Sink, info *Info) error {
 		return &screener.ParseError{File: name, Line: line, Reason: "the file has a header but no data rows"}
 	}
 	return nil
+}
+
+// MaxLineBytes is the longest line a table may have. A holdings row is a
+// few hundred bytes; a line of megabytes is a broken or hostile file, and
+// reading it whole would take memory out of all proportion.
+const MaxLineBytes = 1 << 20
+
+// lineCap passes r through and fails once a line exceeds max bytes.
+type lineCap struct {
+	r    io.Reader
+	max  int
+	cur  int // bytes since the last newline
+	line int // 1-based number of the current line
+}
+
+// lineTooLong is the error of a line longer than MaxLineBytes.
+type lineTooLong struct{ line, max int }
+
+func (e *lineTooLong) Error() string {
+	return fmt.Sprintf("line %d is longer than %d bytes: not a holdings table (or a broken one)", e.line, e.max)
+}
+
+func (c *lineCap) Read(p []byte) (int, error) {
+	if c.line == 0 {
+		c.line = 1
+	}
+	n, err := c.r.Read(p)
+	for i := 0; i < n; i++ {
+		if p[i] == '\n' {
+			c.cur = 0
+			c.line++
+			continue
+		}
+		c.cur++
+		if c.cur > c.max {
+			return i, &lineTooLong{line: c.line, max: c.max}
+		}
+	}
+	return n, err
 }

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/screener/screener/issuers"
+	"github.com/screener/screener/screener"
+)
+
+// BenchmarkScreenGenerated runs the path of `screener screen --format json`
+// (screenFiles, then the JSON report) over 200,000 generated rows, with the
+// lists and reference data loaded once outside the timer. Profile it with
+//
+//	go test -run '^$' -bench ScreenGenerated -benchtime 3x \
+//	  -cpuprofile cpu.out -memprofile mem.out ./cmd/screener
+//	go tool pprof -top cpu.out
+func BenchmarkScreenGenerated(b *testing.B) {
+	const rows = 200000
+	var buf bytes.Buffer
+	if err := generate(context.Background(), &buf, rows, 1); err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), "holdings-200k.csv")
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	lists, err := loadLists(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir, err := issuers.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	at := time.Date(2025, 12, 31, 17, 0, 0, 0, time.UTC)
+	b.SetBytes(int64(buf.Len()))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		rep, _, err := screenFiles(context.Background(), []string{path}, lists, dir, at, screener.Options{}, false, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.Summary.Rows != rows {
+			b.Fatalf("%d rows screened, want %d", rep.Summary.Rows, rows)
+		}
+		if err := rep.WriteJSON(io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
+}
