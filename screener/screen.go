@@ -75,7 +75,7 @@ type Matcher struct {
 	cache   map[string][]issuers.NameMatch // fuzzy results by raw name
 	names2  map[string]*nameMemo           // name hits by raw name
 	norms   map[string]string              // normalised names
-	tickers map[string]string              // ticker keys by ticker + exchange
+	tickers map[tickerIn]string            // ticker keys by ticker and exchange
 }
 
 const maxNameCache = 200000
@@ -94,7 +94,7 @@ func NewMatcher(lists []*List, dir *issuers.Directory) *Matcher {
 		cache:    map[string][]issuers.NameMatch{},
 		names2:   map[string]*nameMemo{},
 		norms:    map[string]string{},
-		tickers:  map[string]string{},
+		tickers:  map[tickerIn]string{},
 	}
 	for _, l := range lists {
 		for i := range l.Entries {
@@ -647,16 +647,16 @@ func (m *Matcher) normName(name string) string {
 	return n
 }
 
+// tickerIn is a ticker as a file gives it, with its exchange.
+type tickerIn struct{ ticker, exchange string }
+
 // tickerKey is the normalised ticker key of h ("" without a market),
 // memoised by ticker and exchange.
 func (m *Matcher) tickerKey(h *Holding) string {
 	if h.Ticker == "" {
 		return ""
 	}
-	k := h.Ticker
-	if h.Exchange != "" {
-		k += "\x00" + h.Exchange
-	}
+	k := tickerIn{h.Ticker, h.Exchange}
 	m.mu.Lock()
 	v, ok := m.tickers[k]
 	m.mu.Unlock()
@@ -668,9 +668,9 @@ func (m *Matcher) tickerKey(h *Holding) string {
 	}
 	m.mu.Lock()
 	if len(m.tickers) >= maxNameCache {
-		m.tickers = map[string]string{}
+		m.tickers = map[tickerIn]string{}
 	}
-	m.tickers[strings.Clone(k)] = v
+	m.tickers[tickerIn{strings.Clone(k.ticker), strings.Clone(k.exchange)}] = v
 	m.mu.Unlock()
 	return v
 }

@@ -112,6 +112,9 @@ type generator struct {
 	r          *rand.Rand
 	portfolios []genPortfolio
 	universe   []genSecurity
+	cur        *genPortfolio // portfolio of the current run of rows
+	left       int           // rows left in the current run
+	runLen     int           // mean run length
 }
 
 // Real NS-CMIC listed securities (OFAC consolidated list, 2025-12), with the
@@ -176,6 +179,7 @@ func newGenerator(rows int64, seed uint64) *generator {
 		np = max(np, 2000)
 	}
 	g.portfolios = make([]genPortfolio, np)
+	g.runLen = int(max(1, rows/np))
 	for i := range g.portfolios {
 		p := &g.portfolios[i]
 		p.name = genFunds1[g.r.IntN(len(genFunds1))] + " " + genFunds2[g.r.IntN(len(genFunds2))] + " " + strconv.Itoa(1000+i)
@@ -285,7 +289,14 @@ func isinCheckDigit(s string) byte {
 // row appends one data row to b.
 func (g *generator) row(b []byte) []byte {
 	r := g.r
-	p := &g.portfolios[r.IntN(len(g.portfolios))]
+	// Files list an account's positions together: rows come in runs of one
+	// portfolio (about rows/portfolios long), not shuffled row by row.
+	if g.left == 0 {
+		g.cur = &g.portfolios[r.IntN(len(g.portfolios))]
+		g.left = 1 + r.IntN(2*g.runLen)
+	}
+	g.left--
+	p := g.cur
 	b = appendCSV(b, p.name)
 	b = append(b, ',')
 	b = append(b, p.usPerson...)

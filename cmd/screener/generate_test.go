@@ -80,15 +80,15 @@ func TestGenerateGolden(t *testing.T) {
 		t.Errorf("generate --rows 3 --seed 1:\n got %q\nwant %q", got, want)
 	}
 	sum := sha256.Sum256(generated(t, "--rows", "100000", "--seed", "1"))
-	if got, want := hex.EncodeToString(sum[:]), "21a9a303259e2ecce259e40d5ed246377fef07740bc049a89e35c51517d3f0c4"; got != want {
+	if got, want := hex.EncodeToString(sum[:]), "016533162da8f1f381e782833fe4d7d157c7eca6043e7afc98b52ff83c918658"; got != want {
 		t.Errorf("sha256 of 100,000 rows, seed 1 = %s, want %s", got, want)
 	}
 }
 
 const goldenSeed1 = "" +
-	"Lux Value 1000,no,,9547.HK,,ALPINE FINANCIAL CORP,191699,33.22,6368240.78,HKD,Equity\n" +
-	"Lux Value 1000,no,HK9997745789,,,HUDSON SHIPPING LTD 4.325 04/01/27,1550000,87.19,1351445.00,HKD,Fixed Income\n" +
-	"Lux Value 1000,no,US0076003948,NG US,,CRESCENT BANK CORP,122092,375.61,45858976.12,USD,Equity\n"
+	"Lux Value 1000,no,,8077 HK,,ATLAS AEROSPACE INC,820,294.64,241604.80,HKD,Equity\n" +
+	"Lux Value 1000,no,JP5245631477,7607.T,,GLOBAL BANK CO LTD-A,56800,442.33,25124344.00,JPY,Equity\n" +
+	"Lux Value 1000,no,DE5765939853,,,SILVER FINANCIAL CO LTD,122092,375.61,45858976.12,EUR,Equity\n"
 
 func TestGenerateContent(t *testing.T) {
 	const rows = 20000
@@ -111,6 +111,7 @@ func TestGenerateContent(t *testing.T) {
 	}
 	var n, nListed, nNear, nBad, nTickerOnly int
 	portfolios := map[string]bool{}
+	runs, prevPortfolio := 0, ""
 	conventions := map[string]int{}
 	for {
 		rec, err := cr.Read()
@@ -122,6 +123,10 @@ func TestGenerateContent(t *testing.T) {
 		}
 		n++
 		portfolios[rec[0]] = true
+		if rec[0] != prevPortfolio {
+			runs++
+			prevPortfolio = rec[0]
+		}
 		isin, ticker, exch, name, qty, price, mv := rec[2], rec[3], rec[4], rec[5], rec[6], rec[7], rec[8]
 		switch {
 		case isin == "" && ticker == "" && name == "":
@@ -183,7 +188,10 @@ func TestGenerateContent(t *testing.T) {
 	check("listed rows with an ISIN", nListed, 200, 400)
 	check("near-miss rows", nNear, 300, 500)
 	check("bad rows", nBad, 300, 500)
-	check("portfolios", len(portfolios), 100, 100)
+	check("portfolios", len(portfolios), 50, 100)
+	// Files list an account's positions together: rows come in runs of one
+	// portfolio (mean length rows/portfolios), not shuffled.
+	check("portfolio runs", runs, 50, rows/100)
 	check("ticker-only rows", nTickerOnly, 3000, 6000)
 	for _, c := range []string{"bare+exchange", "bloomberg", "reuters"} {
 		check(c+" tickers", conventions[c], 2000, 10000)
