@@ -21,6 +21,7 @@ import (
 	"strings"
 
 	"github.com/screener/screener/issuers"
+	"github.com/screener/screener/screener/holdings"
 )
 
 func main() {
@@ -120,47 +121,26 @@ func genCSI(root string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := readXLS(filepath.Join(root, filepath.FromSlash(csiFile)))
+	// The screener's own .xls reader: github.com/extrame/xls v0.0.1 shifts
+	// every shared string after a CONTINUE record (row 289 on in this file).
+	rows, err := holdings.ReadCSIConstituents(filepath.Join(root, filepath.FromSlash(csiFile)))
 	if err != nil {
 		return nil, err
 	}
-	if len(rows) < 2 {
+	if len(rows) == 0 {
 		return nil, fmt.Errorf("%s: no data rows", csiFile)
 	}
-	col := map[string]int{}
-	for j, h := range rows[0] {
-		switch {
-		case strings.Contains(h, "Date"):
-			col["date"] = j
-		case strings.Contains(h, "Constituent Code"):
-			col["code"] = j
-		case strings.Contains(h, "Constituent Name(Eng)"):
-			col["name"] = j
-		case strings.Contains(h, "Constituent Name"):
-			col["name_zh"] = j
-		case strings.Contains(h, "Exchange(Eng)"):
-			col["exchange"] = j
-		}
-	}
-	for _, k := range []string{"date", "code", "name", "name_zh", "exchange"} {
-		if _, ok := col[k]; !ok {
-			return nil, fmt.Errorf("%s: no %s column in header %q", csiFile, k, rows[0])
-		}
-	}
 	var out []issuers.CSIConstituent
-	for i, r := range rows[1:] {
+	for i, r := range rows {
 		line := i + 2
-		if strings.TrimSpace(strings.Join(r, "")) == "" {
-			continue
-		}
-		c := issuers.CSIConstituent{Code: strings.TrimSpace(r[col["code"]]), Name: strings.TrimSpace(r[col["name"]]), NameZH: strings.TrimSpace(r[col["name_zh"]])}
+		c := issuers.CSIConstituent{Code: r.Code, Name: r.NameEN, NameZH: r.NameCN}
 		if !sixDigits.MatchString(c.Code) {
 			return nil, fmt.Errorf("%s:%d: constituent code %q: want 6 digits", csiFile, line, c.Code)
 		}
-		if c.MIC, err = issuers.CSIExchangeMIC(r[col["exchange"]]); err != nil {
+		if c.MIC, err = issuers.CSIExchangeMIC(r.Exchange); err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", csiFile, line, err)
 		}
-		if d := r[col["date"]]; len(d) == 8 && src.AsOf == "" {
+		if d := r.Date; len(d) == 8 && src.AsOf == "" {
 			src.AsOf = d[:4] + "-" + d[4:6] + "-" + d[6:]
 		}
 		out = append(out, c)

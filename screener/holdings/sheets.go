@@ -341,6 +341,7 @@ func readXLS(name string, r io.Reader, s Sink, info *Info) error {
 // Constituent is one row of a CSI index constituent file (the
 // 000300cons.xls download of China Securities Index).
 type Constituent struct {
+	Date     string // 日期Date as printed (YYYYMMDD), when the file has the column
 	Code     string // 6-digit A-share code as printed, leading zeros kept ("000001")
 	Exchange string // exchange in English as printed ("Shanghai Stock Exchange")
 	NameCN   string // 成分券名称, the Chinese short name
@@ -380,8 +381,14 @@ func ReadCSIConstituents(path string) ([]Constituent, error) {
 				continue
 			}
 			col := func(h string) int { return want[normalise(h)] }
+			dateCol := -1
+			for j, c := range row.cells {
+				if strings.Contains(c, "Date") {
+					dateCol = j
+				}
+			}
 			get := func(cells []string, j int) string {
-				if j < len(cells) {
+				if j >= 0 && j < len(cells) {
 					return strings.TrimSpace(cells[j])
 				}
 				return ""
@@ -392,6 +399,7 @@ func ReadCSIConstituents(path string) ([]Constituent, error) {
 					continue
 				}
 				c := Constituent{
+					Date:     get(d.cells, dateCol),
 					Code:     get(d.cells, col("成分券代码Constituent Code")),
 					NameCN:   get(d.cells, col("成分券名称Constituent Name")),
 					NameEN:   get(d.cells, col("成分券英文名称Constituent Name(Eng)")),

@@ -163,10 +163,10 @@ func TestReadCSIConstituents(t *testing.T) {
 		by[c.Code] = c
 	}
 	tests := []Constituent{
-		{Code: "600941", Exchange: "Shanghai Stock Exchange", NameCN: "中国移动", NameEN: "China Mobile Limited"},
-		{Code: "603019", Exchange: "Shanghai Stock Exchange", NameCN: "中科曙光", NameEN: "Dawning Information Industry Co., Ltd."},
-		{Code: "002415", Exchange: "Shenzhen Stock Exchange", NameCN: "海康威视", NameEN: by["002415"].NameEN},
-		{Code: "000001", Exchange: "Shenzhen Stock Exchange", NameCN: "平安银行", NameEN: by["000001"].NameEN},
+		{Date: "20230601", Code: "600941", Exchange: "Shanghai Stock Exchange", NameCN: "中国移动", NameEN: "China Mobile Limited"},
+		{Date: "20230601", Code: "603019", Exchange: "Shanghai Stock Exchange", NameCN: "中科曙光", NameEN: "Dawning Information Industry Co., Ltd."},
+		{Date: "20230601", Code: "002415", Exchange: "Shenzhen Stock Exchange", NameCN: "海康威视", NameEN: by["002415"].NameEN},
+		{Date: "20230601", Code: "000001", Exchange: "Shenzhen Stock Exchange", NameCN: "平安银行", NameEN: by["000001"].NameEN},
 	}
 	for _, want := range tests {
 		t.Run(want.Code, func(t *testing.T) {
