@@ -3,6 +3,7 @@ package screener
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -149,7 +150,7 @@ func (m *Matcher) addName(idx int, kind, name string) {
 		}
 	}
 	m.byName[k] = append(m.byName[k], nameRef{idx: idx, kind: kind, name: name})
-	m.names.Add(fmt.Sprint(idx), name)
+	m.names.Add(strconv.Itoa(idx), name)
 }
 
 func appendOnce(s []int, v int) []int {
@@ -515,7 +516,19 @@ func (m *Matcher) exactName(name, what string) []hit {
 		return nil
 	}
 	var hits []hit
-	refs := m.byName[k]
+	// The calibrated exact tier: equal normalised names whose legal forms
+	// agree (issuers.NameIndex.Exact; a bare brand or alias never equals a
+	// legal name). byName tells which of the entry's names it was.
+	exact := m.names.Exact(name)
+	var refs []nameRef
+	for _, r := range m.byName[k] {
+		for _, e := range exact {
+			if e.Key == strconv.Itoa(r.idx) {
+				refs = append(refs, r)
+				break
+			}
+		}
+	}
 	legal := false // the name is some entry's own name or issuer name
 	for _, r := range refs {
 		if r.kind != "alias" {

@@ -50,7 +50,10 @@ func testList(t *testing.T) *List {
 }
 
 func sdnList() *List {
-	return &List{Name: ListOFACSDN, Entries: []Entry{{List: ListOFACSDN, ID: "306", Name: "BANCO NACIONAL DE CUBA", Programs: []string{"CUBA"}}}}
+	return &List{Name: ListOFACSDN, Entries: []Entry{
+		{List: ListOFACSDN, ID: "306", Name: "BANCO NACIONAL DE CUBA", Programs: []string{"CUBA"}},
+		{List: ListOFACSDN, ID: "906", Name: "HAVIN BANK LIMITED", Programs: []string{"CUBA"}},
+	}}
 }
 
 func at(s string) time.Time {
@@ -86,7 +89,8 @@ func TestMatchStatuses(t *testing.T) {
 		{"malformed list ISIN matches verbatim", Holding{ISIN: "CND10002K094"}, "2023-01-01", StatusProhibitedLocked, "30930", BasisISINListed, 0},
 		{"11-character list ISIN matches verbatim", Holding{ISIN: "BRC1EODR004", Name: "CNOOC LTD BDR"}, "2023-01-01", StatusProhibitedLocked, "30926", BasisISINListed, 0},
 		{"H-share name", Holding{Name: "CHINA RAILWAY CONSTRUCTION CORP LTD-H"}, "2023-01-01", StatusProhibitedLocked, "30959", BasisIssuerNameExact, 0},
-		{"SDN is blocked", Holding{Name: "Banco Nacional de Cuba"}, "2023-01-01", StatusBlocked, "306", BasisIssuerNameExact, -1},
+		{"SDN is blocked", Holding{Name: "Havin Bank Ltd"}, "2023-01-01", StatusBlocked, "906", BasisIssuerNameExact, -1},
+		{"a name with no legal form is never exact", Holding{Name: "Banco Nacional de Cuba"}, "2023-01-01", StatusReview, "306", BasisNameSimilar, -1},
 		{"other program is a risk flag", Holding{Name: "Open Joint-Stock Company Rosneft Oil Company"}, "2023-01-01", StatusRiskFlag, "17022", BasisIssuerNameExact, -1},
 		{"sovereign bond is clear", Holding{Name: "CHINA 2.125 12/03/29"}, "2023-01-01", StatusClear, "", "", -1},
 		{"unrelated is clear", Holding{ISIN: "US0378331005", Name: "APPLE INC"}, "2023-01-01", StatusClear, "", "", -1},
