@@ -12,8 +12,8 @@ func TestParseAsOf(t *testing.T) {
 		want    string // RFC 3339 in UTC, "" for an error
 		wantErr bool
 	}{
-		{"2022-01-10", "2022-01-10T17:00:00Z", false},         // noon EST
-		{"2022-06-03", "2022-06-03T16:00:00Z", false},         // noon EDT
+		{"2022-01-10", "2022-01-10T17:00:00Z", false}, // noon EST
+		{"2022-06-03", "2022-06-03T16:00:00Z", false}, // noon EDT
 		{"2022-06-03T00:01:00-04:00", "2022-06-03T04:01:00Z", false},
 		{"03 Jun 2022", "", true},
 		{"2022-13-01", "", true},
