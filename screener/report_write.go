@@ -17,6 +17,13 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	if err := s.Head(r); err != nil {
 		return err
 	}
+	return r.replay(s)
+}
+
+// replay sends r's findings and rejected rows through a streaming sink and
+// closes it, so that a report in memory and a streamed one are written by
+// the same code.
+func (r *Report) replay(s ReportSink) error {
 	for i := range r.Findings {
 		if err := s.Finding(&r.Findings[i]); err != nil {
 			return err
@@ -69,18 +76,7 @@ type csvRow struct {
 // a cell that starts with =, +, -, @, tab or CR is neutralised with a
 // leading apostrophe (OWASP CSV injection), while numbers stay numbers.
 func (r *Report) WriteCSV(w io.Writer) error {
-	s := NewCSVSink(w, r.AsOf, r.Lists)
-	for i := range r.Findings {
-		if err := s.Finding(&r.Findings[i]); err != nil {
-			return err
-		}
-	}
-	for i := range r.Rejected {
-		if err := s.Rejected(&r.Rejected[i]); err != nil {
-			return err
-		}
-	}
-	return s.Close(r)
+	return r.replay(NewCSVSink(w, r.AsOf, r.Lists))
 }
 
 func listsCell(ls []ListInfo) string {
