@@ -797,10 +797,10 @@ func (m *Matcher) decide(f *Finding, hits []hit, at time.Time, us USPerson, opt 
 	if f.Status == StatusPreEffective {
 		f.Policy = "firm policy: stop new buys from the listing date (FIRM_POLICY_PRE_EFFECTIVE)"
 	}
-	m.applyDecision(f, best.idx, opt)
+	m.applyDecision(f, best.idx, at, us, opt)
 }
 
-func (m *Matcher) applyDecision(f *Finding, idx int, opt Options) {
+func (m *Matcher) applyDecision(f *Finding, idx int, at time.Time, us USPerson, opt Options) {
 	if len(opt.Decisions) == 0 || f.Key == "" {
 		return
 	}
@@ -815,9 +815,28 @@ func (m *Matcher) applyDecision(f *Finding, idx int, opt Options) {
 			continue
 		}
 		f.Decision = &dd
-		if dd.Outcome == "cleared" && f.Status == StatusReview {
+		switch {
+		case dd.Outcome == "cleared" && f.Status == StatusReview:
 			f.Status = StatusCleared
 			f.Action = fmt.Sprintf("Cleared by %s on %s: %s", dd.Reviewer, dd.At, dd.Reason)
+		case dd.Outcome == "confirmed" && f.Status == StatusReview:
+			// A person confirmed the security is the listed entity's: it
+			// takes that entry's status (the machine's stays in legal_status).
+			st, listed := m.statusFor(idx, BasisIssuerNameExact, at)
+			if !listed {
+				break
+			}
+			f.Status = st
+			e := e.entry
+			if e.HasProgram(ProgramCMIC) && isCMICStatus(st) && !e.DivestmentDate.IsZero() {
+				n := DaysLeft(e.DivestmentDate, at)
+				f.DaysLeft = &n
+			}
+			f.Action = action(f, at)
+			if !us.IsUS() && isCMICStatus(f.Status) {
+				f.Action = "Non-US-person account: the CMIC prohibitions do not apply (FAQs 863, 902); " + lowerFirst(f.Action)
+			}
+			f.Evidence = append(f.Evidence, fmt.Sprintf("confirmed as %s by %s on %s: %s", m.label(idx), dd.Reviewer, dd.At, dd.Reason))
 		}
 	}
 }

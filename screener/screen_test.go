@@ -194,15 +194,33 @@ func TestDecisionsApplyAndReopen(t *testing.T) {
 		Decision: Decision{Outcome: "cleared", Reviewer: "ann", At: "2023-01-02T10:00:00Z", Reason: "different issuer"}}
 	f := Finding{Key: "NAME:X", Status: StatusReview}
 	idx := m.byKey[ListOFACConsolidated+"/30959"]
-	m.applyDecision(&f, idx, Options{Decisions: []ReviewDecision{dec}})
+	m.applyDecision(&f, idx, at("2023-01-01"), USPersonYes, Options{Decisions: []ReviewDecision{dec}})
 	if f.Status != StatusCleared || f.Decision == nil {
 		t.Fatalf("status %s decision %v, want cleared", f.Status, f.Decision)
 	}
 	dec.Fingerprint = "changed"
 	f = Finding{Key: "NAME:X", Status: StatusReview}
-	m.applyDecision(&f, idx, Options{Decisions: []ReviewDecision{dec}})
+	m.applyDecision(&f, idx, at("2023-01-01"), USPersonYes, Options{Decisions: []ReviewDecision{dec}})
 	if f.Status != StatusReview || len(f.Warnings) == 0 || !strings.Contains(f.Warnings[0], "re-opened") {
 		t.Errorf("status %s warnings %q, want review re-opened", f.Status, f.Warnings)
+	}
+}
+
+// A confirmed review takes the listed entry's status; the machine's
+// status stays in LegalStatus.
+func TestConfirmedReviewTakesEntryStatus(t *testing.T) {
+	m := NewMatcher([]*List{testList(t)}, nil)
+	e, _ := m.Entry(ListOFACConsolidated, "30959")
+	h := Holding{Name: "CHINA RAILWAY CONSTRUC-H"} // Bloomberg-truncated: similar, not exact
+	f := m.Match(&h, at("2023-01-01"), Options{})
+	if f.Status != StatusReview || f.Entry == nil || f.Entry.ID != "30959" {
+		t.Fatalf("status %s entry %+v, want review of 30959", f.Status, f.Entry)
+	}
+	dec := ReviewDecision{Key: f.Key, List: ListOFACConsolidated, EntryID: "30959", Fingerprint: EntryFingerprint(e),
+		Decision: Decision{Outcome: "confirmed", Reviewer: "ann", At: "2023-01-02T10:00:00Z", Reason: "same issuer"}}
+	f = m.Match(&h, at("2023-01-01"), Options{Decisions: []ReviewDecision{dec}})
+	if f.Status != StatusProhibitedLocked || f.LegalStatus != StatusReview || f.Decision == nil {
+		t.Errorf("status %s legal %s decision %v, want prohibited_locked over review", f.Status, f.LegalStatus, f.Decision)
 	}
 }
 
