@@ -473,6 +473,9 @@ func xlsOpen(name string, b []byte) (wb *xlsBook, err error) {
 			wb, err = nil, xlsErr(name, fmt.Sprintf("damaged file: %v", p))
 		}
 	}()
+	if msg := cfbHeaderProblem(b); msg != "" {
+		return nil, xlsErr(name, "damaged file: "+msg)
+	}
 	cf, err := mscfb.New(bytes.NewReader(b))
 	if err != nil {
 		return nil, xlsErr(name, "not an OLE2 compound file: "+err.Error())
@@ -483,7 +486,7 @@ func xlsOpen(name string, b []byte) (wb *xlsBook, err error) {
 			if f.Name == "Book" {
 				return nil, xlsErr(name, "Excel 5/95 (BIFF5) workbook")
 			}
-			if f.Size > sheetMaxBytes {
+			if f.Size > sheetMaxBytes || f.Size > int64(len(b)) {
 				return nil, xlsErr(name, "workbook stream too large")
 			}
 			stream, err = io.ReadAll(f)
@@ -497,6 +500,35 @@ func xlsOpen(name string, b []byte) (wb *xlsBook, err error) {
 		return nil, xlsErr(name, "no Workbook stream in the compound file")
 	}
 	return xlsParse(name, stream)
+}
+
+// cfbHeaderProblem checks the counts in a compound file's header against
+// the file's size before richardlehane/mscfb sizes its slices by them: a
+// fuzzed header claiming 2^31 directory sectors made it allocate 32 GB and
+// the process die of "out of memory", which recover cannot catch.
+func cfbHeaderProblem(b []byte) string {
+	if len(b) < 512 {
+		return "shorter than a compound file header"
+	}
+	var sector int64
+	switch binary.LittleEndian.Uint16(b[30:32]) {
+	case 9:
+		sector = 512
+	case 12:
+		sector = 4096
+	default:
+		return "illegal sector size"
+	}
+	maxSectors := int64(len(b))/sector + 1
+	for _, f := range []struct {
+		name string
+		off  int
+	}{{"directory", 40}, {"FAT", 44}, {"mini FAT", 64}, {"DIFAT", 72}} {
+		if n := int64(binary.LittleEndian.Uint32(b[f.off : f.off+4])); n > maxSectors {
+			return fmt.Sprintf("the header claims %d %s sectors in a %d-byte file", n, f.name, len(b))
+		}
+	}
+	return ""
 }
 
 // xlsRecord is one BIFF record.
