@@ -39,6 +39,13 @@ func chromium(t *testing.T) string {
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
 	bin := chromium(t)
+	// Not t.TempDir: Chromium's helper processes can still be writing to
+	// the profile for a moment after the browser is closed, and TempDir's
+	// cleanup then fails the test ("directory not empty").
+	profile, err := os.MkdirTemp("", "screener-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(bin),
 		chromedp.Flag("headless", true),
@@ -50,7 +57,7 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	// cdproto lags Chromium's protocol: unknown enum values in events it does
@@ -62,7 +69,19 @@ func newBrowser(t *testing.T) context.Context {
 	}
 	ctx, cancelC := chromedp.NewContext(actx, chromedp.WithErrorf(quiet))
 	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	t.Cleanup(func() {
+		chromedp.Cancel(ctx) // close the browser and wait for it
+		cancelT()
+		cancelC()
+		cancelA()
+		for i := 0; i < 50; i++ {
+			if err = os.RemoveAll(profile); err == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Logf("left the browser profile %s behind: %v", profile, err)
+	})
 	if err := chromedp.Run(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
