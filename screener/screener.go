@@ -264,7 +264,20 @@ type Holding struct {
 	Warnings []string `json:"warnings,omitempty"`
 }
 
-// Ticker returns h's ticker normalised with its exchange, if it has one.
+// Clone returns a copy of h that shares no slice with it. Readers reuse the
+// Holding they pass to a Sink; a Sink that keeps rows keeps clones.
+func (h *Holding) Clone() Holding {
+	c := *h
+	if h.Warnings != nil {
+		c.Warnings = append([]string(nil), h.Warnings...)
+	}
+	if h.OtherIDs != nil {
+		c.OtherIDs = append([]ID(nil), h.OtherIDs...)
+	}
+	return c
+}
+
+// NormalTicker returns h's ticker normalised with its exchange, if it has one.
 func (h *Holding) NormalTicker() (issuers.Ticker, bool) {
 	if h.Ticker == "" {
 		return issuers.Ticker{}, false

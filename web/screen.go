@@ -57,10 +57,7 @@ func (s *runSink) Holding(h *screener.Holding) error {
 		h.Portfolio = s.portfolio
 	}
 	s.b.Add(s.m.Match(h, s.at, s.opt))
-	c := *h
-	c.Warnings = append([]string(nil), h.Warnings...)
-	c.OtherIDs = append([]screener.ID(nil), h.OtherIDs...)
-	s.held = append(s.held, c)
+	s.held = append(s.held, h.Clone())
 	return nil
 }
 

@@ -246,10 +246,7 @@ func (s *screenSink) Holding(h *screener.Holding) error {
 	}
 	s.b.Add(s.m.Match(h, s.at, s.opt))
 	if s.keep {
-		c := *h
-		c.Warnings = append([]string(nil), h.Warnings...)
-		c.OtherIDs = append([]screener.ID(nil), h.OtherIDs...)
-		s.held = append(s.held, c)
+		s.held = append(s.held, h.Clone())
 	}
 	return nil
 }
@@ -338,15 +335,8 @@ func (p *pipeSink) push(it pipeItem) error {
 }
 
 func (p *pipeSink) Holding(h *screener.Holding) error {
-	c := *h
-	// The reader reuses its Holding: copy the slices it may refill.
-	if len(h.Warnings) > 0 {
-		c.Warnings = append([]string(nil), h.Warnings...)
-	}
-	if len(h.OtherIDs) > 0 {
-		c.OtherIDs = append([]screener.ID(nil), h.OtherIDs...)
-	}
-	return p.push(pipeItem{h: c})
+	// The reader reuses its Holding: keep a clone.
+	return p.push(pipeItem{h: h.Clone()})
 }
 
 func (p *pipeSink) Reject(e *screener.ParseError) error {

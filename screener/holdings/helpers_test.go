@@ -15,10 +15,7 @@ type collect struct {
 }
 
 func (c *collect) Holding(h *screener.Holding) error {
-	cp := *h
-	cp.Warnings = append([]string(nil), h.Warnings...)
-	cp.OtherIDs = append([]screener.ID(nil), h.OtherIDs...)
-	c.holdings = append(c.holdings, cp)
+	c.holdings = append(c.holdings, h.Clone())
 	return nil
 }
 
