@@ -123,6 +123,12 @@ func (a *acc) add(v decimal.Decimal) {
 				a.units = s
 				return
 			}
+			// The running integer would overflow: move it into the
+			// decimal sum (one big.Int addition per ~9e9 units) and
+			// start again from this value.
+			a.dec = a.dec.Add(decimal.New(a.units, -accScale))
+			a.units = x
+			return
 		}
 	}
 	a.dec = a.dec.Add(v)

@@ -285,3 +285,20 @@ func TestCSVInjection(t *testing.T) {
 		}
 	}
 }
+
+// Totals add exactly: integer fast path, overflow into decimal, and values
+// the fast path does not take (more than 9 decimals, huge coefficients).
+func TestTotalsExact(t *testing.T) {
+	vals := []string{"10660191.96", "9000000000.123456789", "-0.000000001", "12345678901234567890.5",
+		"0.0000000001", "-9000000000.123456789", "1e3", "999999999999999999", "4000000000", "4000000000.5"}
+	a := &acc{}
+	want := decimal.Zero
+	for i := 0; i < 3000; i++ {
+		v := decimal.RequireFromString(vals[i%len(vals)])
+		a.add(v)
+		want = want.Add(v)
+	}
+	if got := a.total().MarketValue; !got.Equal(want) || a.total().Positions != 3000 {
+		t.Errorf("total %s (%d positions), want %s", got, a.total().Positions, want)
+	}
+}
