@@ -44,6 +44,43 @@ func openStore(path string, create bool) (*store.Store, error) {
 	return store.Open(path, nil)
 }
 
+// readCmd is a command that reads the database: --db, --format text|json
+// and its own flags, then a fixed number of positional arguments.
+type readCmd struct {
+	fs     *flag.FlagSet
+	db     *string
+	format *string
+}
+
+func newReadCmd(name, help, defaultFormat, formatHelp string, stderr io.Writer) *readCmd {
+	fs := newFlags(name, help, stderr)
+	return &readCmd{fs: fs, db: dbFlag(fs), format: fs.String("format", defaultFormat, formatHelp)}
+}
+
+// parse parses args and checks that there are exactly want positional
+// arguments and a known format.
+func (c *readCmd) parse(args []string, want int) ([]string, error) {
+	pos, err := parseArgs(c.fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) != want || (*c.format != "text" && *c.format != "json") {
+		c.fs.Usage()
+		return nil, errUsage
+	}
+	return pos, nil
+}
+
+// open is parse, then opens the database, which must exist.
+func (c *readCmd) open(args []string, want int) (*store.Store, []string, error) {
+	pos, err := c.parse(args, want)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := openStore(*c.db, false)
+	return s, pos, err
+}
+
 // parseArgs parses flags that may come before, between or after the
 // positional arguments, and returns the positional ones.
 func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
@@ -144,19 +181,10 @@ Examples:
 `
 
 func runListsHistory(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("lists history", listsHistoryHelp, stderr)
-	db := dbFlag(fs)
-	list := fs.String("list", "", "only snapshots of list `NAME`")
-	format := fs.String("format", "text", "output: text or json")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 || (*format != "text" && *format != "json") {
-		fs.Usage()
-		return errUsage
-	}
-	s, err := openStore(*db, false)
+	c := newReadCmd("lists history", listsHistoryHelp, "text", "output: text or json", stderr)
+	list := c.fs.String("list", "", "only snapshots of list `NAME`")
+	format := c.format
+	s, _, err := c.open(args, 0)
 	if err != nil {
 		return err
 	}
@@ -214,19 +242,10 @@ Examples:
 `
 
 func runListsDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("lists diff", listsDiffHelp, stderr)
-	db := dbFlag(fs)
-	list := fs.String("list", "", "list `NAME` for latest/previous (default: the list imported last)")
-	format := fs.String("format", "text", "output: text or json")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 2 || (*format != "text" && *format != "json") {
-		fs.Usage()
-		return errUsage
-	}
-	s, err := openStore(*db, false)
+	c := newReadCmd("lists diff", listsDiffHelp, "text", "output: text or json", stderr)
+	list := c.fs.String("list", "", "list `NAME` for latest/previous (default: the list imported last)")
+	format := c.format
+	s, pos, err := c.open(args, 2)
 	if err != nil {
 		return err
 	}
@@ -299,18 +318,9 @@ func runRuns(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if len(args) > 0 && args[0] == "show" {
 		return runRunsShow(args[1:], stdout, stderr)
 	}
-	fs := newFlags("runs", runsHelp, stderr)
-	db := dbFlag(fs)
-	format := fs.String("format", "text", "output: text or json")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 || (*format != "text" && *format != "json") {
-		fs.Usage()
-		return errUsage
-	}
-	s, err := openStore(*db, false)
+	c := newReadCmd("runs", runsHelp, "text", "output: text or json", stderr)
+	format := c.format
+	s, _, err := c.open(args, 0)
 	if err != nil {
 		return err
 	}
@@ -344,22 +354,17 @@ func joinIDs(ids []uint64) string {
 }
 
 func runRunsShow(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("runs show", runsHelp, stderr)
-	db := dbFlag(fs)
-	format := fs.String("format", "json", "output: json (the saved report, byte for byte) or text")
-	pos, err := parseArgs(fs, args)
+	c := newReadCmd("runs show", runsHelp, "json", "output: json (the saved report, byte for byte) or text", stderr)
+	format := c.format
+	pos, err := c.parse(args, 1)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 || (*format != "text" && *format != "json") {
-		fs.Usage()
-		return errUsage
 	}
 	id, err := strconv.ParseUint(pos[0], 10, 64)
 	if err != nil {
 		return screener.Errorf(screener.KindInvalid, "run id %q: want a number", pos[0])
 	}
-	s, err := openStore(*db, false)
+	s, err := openStore(*c.db, false)
 	if err != nil {
 		return err
 	}
@@ -436,18 +441,9 @@ func runReview(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(args) > 0 && args[0] == "decide" {
 		return runReviewDecide(args[1:], stdout, stderr)
 	}
-	fs := newFlags("review", reviewHelp, stderr)
-	db := dbFlag(fs)
-	format := fs.String("format", "text", "output: text or json")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 || (*format != "text" && *format != "json") {
-		fs.Usage()
-		return errUsage
-	}
-	s, err := openStore(*db, false)
+	c := newReadCmd("review", reviewHelp, "text", "output: text or json", stderr)
+	format := c.format
+	s, _, err := c.open(args, 0)
 	if err != nil {
 		return err
 	}
@@ -595,20 +591,11 @@ func runAuditVerify(args []string, stdout, stderr io.Writer) error {
 }
 
 func runAuditList(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("audit list", auditHelp, stderr)
-	db := dbFlag(fs)
-	since := fs.Uint64("since", 0, "only records after sequence number `SEQ`")
-	limit := fs.Int("limit", 0, "at most `N` records (0: all)")
-	format := fs.String("format", "text", "output: text or json")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 || (*format != "text" && *format != "json") {
-		fs.Usage()
-		return errUsage
-	}
-	s, err := openStore(*db, false)
+	c := newReadCmd("audit list", auditHelp, "text", "output: text or json", stderr)
+	since := c.fs.Uint64("since", 0, "only records after sequence number `SEQ`")
+	limit := c.fs.Int("limit", 0, "at most `N` records (0: all)")
+	format := c.format
+	s, _, err := c.open(args, 0)
 	if err != nil {
 		return err
 	}
