@@ -110,32 +110,12 @@ func readAdvanced(name string, r io.Reader) (*screener.List, error) {
 	identity := map[string]string{} // Identity ID -> profile ID
 	var docs []advDoc
 	var rels []advRelation
-	root := false
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, xmlError(name, d, err)
-		}
-		se, ok := tok.(xml.StartElement)
-		if !ok {
-			continue
-		}
-		line, col := d.InputPos()
-		if !root {
-			if se.Name.Local != "Sanctions" {
-				return nil, &screener.ParseError{File: name, Line: line, Column: col, Reason: fmt.Sprintf("root element <%s>, want <Sanctions>", se.Name.Local)}
-			}
-			root = true
-			continue
-		}
+	err := xmlStarts(name, d, "Sanctions", nil, func(se xml.StartElement, line, col int) error {
 		switch se.Name.Local {
 		case "DateOfIssue":
 			var x advDate
 			if err := d.DecodeElement(&x, &se); err != nil {
-				return nil, xmlError(name, d, err)
+				return xmlError(name, d, err)
 			}
 			l.AsOf = x.date()
 		case "ReferenceValueSets":
@@ -146,7 +126,7 @@ func readAdvanced(name string, r io.Reader) (*screener.List, error) {
 				} `xml:",any"`
 			}
 			if err := d.DecodeElement(&x, &se); err != nil {
-				return nil, xmlError(name, d, err)
+				return xmlError(name, d, err)
 			}
 			for _, s := range x.Sets {
 				for _, v := range s.Values {
@@ -169,14 +149,14 @@ func readAdvanced(name string, r io.Reader) (*screener.List, error) {
 		case "DistinctParty":
 			var x advParty
 			if err := d.DecodeElement(&x, &se); err != nil {
-				return nil, xmlError(name, d, err)
+				return xmlError(name, d, err)
 			}
 			id := strings.TrimSpace(x.FixedRef)
 			if n, err := strconv.Atoi(id); err != nil || n < 0 {
-				return nil, &screener.ParseError{File: name, Line: line, Column: col, Field: "FixedRef", Reason: fmt.Sprintf("DistinctParty FixedRef %q is not a number", id)}
+				return &screener.ParseError{File: name, Line: line, Column: col, Field: "FixedRef", Reason: fmt.Sprintf("DistinctParty FixedRef %q is not a number", id)}
 			}
 			if builders[id] != nil {
-				return nil, &screener.ParseError{File: name, Line: line, Column: col, Field: "FixedRef", Reason: "DistinctParty " + id + " appears twice"}
+				return &screener.ParseError{File: name, Line: line, Column: col, Field: "FixedRef", Reason: "DistinctParty " + id + " appears twice"}
 			}
 			b := &builder{}
 			b.e.List = l.Name
@@ -233,31 +213,31 @@ func readAdvanced(name string, r io.Reader) (*screener.List, error) {
 				}
 			}
 			if b.e.Name == "" {
-				return nil, &screener.ParseError{File: name, Line: line, Column: col, Reason: "DistinctParty " + id + " has no primary name"}
+				return &screener.ParseError{File: name, Line: line, Column: col, Reason: "DistinctParty " + id + " has no primary name"}
 			}
 			builders[id] = b
 			order = append(order, id)
 		case "IDRegDocument":
 			var x advDoc
 			if err := d.DecodeElement(&x, &se); err != nil {
-				return nil, xmlError(name, d, err)
+				return xmlError(name, d, err)
 			}
 			docs = append(docs, x)
 		case "ProfileRelationship":
 			var x advRelation
 			if err := d.DecodeElement(&x, &se); err != nil {
-				return nil, xmlError(name, d, err)
+				return xmlError(name, d, err)
 			}
 			rels = append(rels, x)
 		case "SanctionsEntry":
 			var x advSanction
 			if err := d.DecodeElement(&x, &se); err != nil {
-				return nil, xmlError(name, d, err)
+				return xmlError(name, d, err)
 			}
 			b := builders[strings.TrimSpace(x.ProfileID)]
 			if b == nil {
 				l.Warnings = append(l.Warnings, fmt.Sprintf("line %d: SanctionsEntry for profile %s, which has no DistinctParty; ignored", line, x.ProfileID))
-				continue
+				return nil
 			}
 			for _, m := range x.Measures {
 				if ref["SanctionsType"][m.TypeID] == "Program" {
@@ -265,9 +245,10 @@ func readAdvanced(name string, r io.Reader) (*screener.List, error) {
 				}
 			}
 		}
-	}
-	if !root {
-		return nil, &screener.ParseError{File: name, Line: 1, Reason: "no <Sanctions> element"}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	for _, doc := range docs {
 		b := builders[identity[doc.IdentityID]]

@@ -56,64 +56,46 @@ func readOFACXML(name string, r io.Reader) (*screener.List, error) {
 	}
 	d := xml.NewDecoder(r)
 	seen := map[string]bool{}
-	root := false
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			break
+	err := xmlStarts(name, d, "sdnList", func(se xml.StartElement) {
+		if strings.Contains(se.Name.Space, "sdnList.xsd") {
+			l.Name = screener.ListOFACSDN
 		}
-		if err != nil {
-			return nil, xmlError(name, d, err)
-		}
-		se, ok := tok.(xml.StartElement)
-		if !ok {
-			continue
-		}
-		line, col := d.InputPos()
-		if !root {
-			if se.Name.Local != "sdnList" {
-				return nil, &screener.ParseError{File: name, Line: line, Column: col, Reason: fmt.Sprintf("root element <%s>, want <sdnList>", se.Name.Local)}
-			}
-			if strings.Contains(se.Name.Space, "sdnList.xsd") {
-				l.Name = screener.ListOFACSDN
-			}
-			root = true
-			continue
-		}
+	}, func(se xml.StartElement, line, col int) error {
 		switch se.Name.Local {
 		case "Publish_Date":
 			var s string
 			if err := d.DecodeElement(&s, &se); err != nil {
-				return nil, xmlError(name, d, err)
+				return xmlError(name, d, err)
 			}
 			t, err := time.Parse("01/02/2006", strings.TrimSpace(s))
 			if err != nil {
-				return nil, &screener.ParseError{File: name, Line: line, Column: col, Field: "Publish_Date", Reason: fmt.Sprintf("Publish_Date %q: want MM/DD/YYYY", s)}
+				return &screener.ParseError{File: name, Line: line, Column: col, Field: "Publish_Date", Reason: fmt.Sprintf("Publish_Date %q: want MM/DD/YYYY", s)}
 			}
 			l.AsOf = screener.DateOf(t)
 		case "sdnEntry":
 			var x xmlEntry
 			if err := d.DecodeElement(&x, &se); err != nil {
-				return nil, xmlError(name, d, err)
+				return xmlError(name, d, err)
 			}
 			uid := strings.TrimSpace(x.UID)
 			if n, err := strconv.Atoi(uid); err != nil || n < 0 {
-				return nil, &screener.ParseError{File: name, Line: line, Column: col, Field: "uid", Reason: fmt.Sprintf("sdnEntry uid %q is not a number", uid)}
+				return &screener.ParseError{File: name, Line: line, Column: col, Field: "uid", Reason: fmt.Sprintf("sdnEntry uid %q is not a number", uid)}
 			}
 			if seen[uid] {
-				return nil, &screener.ParseError{File: name, Line: line, Column: col, Field: "uid", Reason: "sdnEntry uid " + uid + " appears twice"}
+				return &screener.ParseError{File: name, Line: line, Column: col, Field: "uid", Reason: "sdnEntry uid " + uid + " appears twice"}
 			}
 			seen[uid] = true
 			b := xmlBuilder(l.Name, uid, &x)
 			if b.e.Name == "" {
-				return nil, &screener.ParseError{File: name, Line: line, Column: col, Field: "lastName", Reason: "sdnEntry " + uid + " has no name"}
+				return &screener.ParseError{File: name, Line: line, Column: col, Field: "lastName", Reason: "sdnEntry " + uid + " has no name"}
 			}
 			l.Entries = append(l.Entries, b.finish())
 			l.Warnings = append(l.Warnings, b.warnings...)
 		}
-	}
-	if !root {
-		return nil, &screener.ParseError{File: name, Line: 1, Reason: "no <sdnList> element"}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	checkCMIC(l)
 	return l, nil
@@ -173,6 +155,45 @@ func personName(last, first string) string {
 		return first
 	}
 	return last + ", " + first
+}
+
+// xmlStarts streams the start elements of an XML document whose root
+// element must be want: rootFn (which may be nil) sees the root, fn every
+// start element below it with its position; fn may decode the element
+// through d. The error names the file and the place.
+func xmlStarts(name string, d *xml.Decoder, want string, rootFn func(xml.StartElement), fn func(se xml.StartElement, line, col int) error) error {
+	root := false
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return xmlError(name, d, err)
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		line, col := d.InputPos()
+		if !root {
+			if se.Name.Local != want {
+				return &screener.ParseError{File: name, Line: line, Column: col, Reason: fmt.Sprintf("root element <%s>, want <%s>", se.Name.Local, want)}
+			}
+			if rootFn != nil {
+				rootFn(se)
+			}
+			root = true
+			continue
+		}
+		if err := fn(se, line, col); err != nil {
+			return err
+		}
+	}
+	if !root {
+		return &screener.ParseError{File: name, Line: 1, Reason: fmt.Sprintf("no <%s> element", want)}
+	}
+	return nil
 }
 
 // xmlError turns a decoding error into a *screener.ParseError with a place.
