@@ -2,7 +2,6 @@ package issuers
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -204,15 +203,9 @@ func ReadGLEIF(r io.Reader, name string) (*GLEIFData, error) {
 // "...periodType"). Rows whose nodes are not LEIs are skipped only when the
 // NodeIDType columns say so. name labels errors.
 func ReadGLEIFRelationshipCSV(r io.Reader, name string) ([]GLEIFRelationship, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	head, err := cr.Read()
+	t, err := newCSVTable(r, name, func(h string) string { return h })
 	if err != nil {
-		return nil, csvError(name, err, "cannot read the header")
-	}
-	col := map[string]int{}
-	for j, h := range head {
-		col[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = j
+		return nil, err
 	}
 	const (
 		start     = "Relationship.StartNode.NodeID"
@@ -222,27 +215,19 @@ func ReadGLEIFRelationshipCSV(r io.Reader, name string) ([]GLEIFRelationship, er
 		typ       = "Relationship.RelationshipType"
 		status    = "Relationship.RelationshipStatus"
 	)
-	for _, h := range []string{start, end, typ} {
-		if _, ok := col[h]; !ok {
-			return nil, &FileError{File: name, Line: 1, Reason: fmt.Sprintf("missing column %q", h)}
-		}
+	if err := t.require(start, end, typ); err != nil {
+		return nil, err
 	}
 	var out []GLEIFRelationship
 	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
+		ok, err := t.next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
 			return out, nil
 		}
-		if err != nil {
-			return nil, csvError(name, err, "")
-		}
-		line, _ := cr.FieldPos(0)
-		get := func(h string) string {
-			if j, ok := col[h]; ok && j < len(rec) {
-				return strings.TrimSpace(rec[j])
-			}
-			return ""
-		}
+		get := t.get
 		if t := get(startType); t != "" && t != "LEI" {
 			continue
 		}
@@ -252,7 +237,7 @@ func ReadGLEIFRelationshipCSV(r io.Reader, name string) ([]GLEIFRelationship, er
 		gr := GLEIFRelationship{Child: get(start), Parent: get(end), Type: get(typ), Status: get(status)}
 		for h, c := range map[string]string{start: gr.Child, end: gr.Parent} {
 			if err := CheckLEI(c); err != nil {
-				return nil, &FileError{File: name, Line: line, Column: col[h] + 1, Field: h, Reason: fmt.Sprintf("LEI %q: %v", c, err)}
+				return nil, t.bad(h, fmt.Sprintf("LEI %q: %v", c, err))
 			}
 		}
 		switch gr.Type {
@@ -262,12 +247,12 @@ func ReadGLEIFRelationshipCSV(r io.Reader, name string) ([]GLEIFRelationship, er
 			continue
 		}
 		for n := 1; ; n++ {
-			sd, ok := col[fmt.Sprintf("Relationship.Period.%d.startDate", n)]
-			if !ok {
+			sd := fmt.Sprintf("Relationship.Period.%d.startDate", n)
+			if !t.has(sd) {
 				break
 			}
-			if get(fmt.Sprintf("Relationship.Period.%d.periodType", n)) == "RELATIONSHIP_PERIOD" && sd < len(rec) {
-				gr.StartDate = datePart(rec[sd])
+			if get(fmt.Sprintf("Relationship.Period.%d.periodType", n)) == "RELATIONSHIP_PERIOD" {
+				gr.StartDate = datePart(get(sd))
 			}
 		}
 		out = append(out, gr)

@@ -1,9 +1,9 @@
 package issuers
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,60 +43,35 @@ func validAsOf(s string) bool {
 // name labels errors and provenance; a bad row is a *FileError with line and
 // column, and nothing is returned.
 func LoadMapping(r io.Reader, name string) ([]Security, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	head, err := cr.Read()
+	t, err := newCSVTable(r, name, strings.ToLower)
 	if err != nil {
-		return nil, csvError(name, err, "cannot read the header")
+		return nil, err
 	}
-	col := map[string]int{}
-	for j, h := range head {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		known := false
-		for _, k := range mappingColumns {
-			known = known || h == k
-		}
-		if !known {
+	for j, h := range t.head {
+		if !slices.Contains(mappingColumns, h) {
 			return nil, &FileError{File: name, Line: 1, Column: j + 1, Field: h,
 				Reason: fmt.Sprintf("unknown column %q: want %s", h, strings.Join(mappingColumns, ", "))}
 		}
-		col[h] = j
 	}
-	if _, ok := col["identifier"]; !ok {
-		return nil, &FileError{File: name, Line: 1, Reason: `missing column "identifier"`}
+	if err := t.require("identifier"); err != nil {
+		return nil, err
 	}
-	_, hasName := col["issuer_name"]
-	_, hasLEI := col["issuer_lei"]
-	if !hasName && !hasLEI {
+	if !t.has("issuer_name") && !t.has("issuer_lei") {
 		return nil, &FileError{File: name, Line: 1, Reason: `missing column "issuer_name" or "issuer_lei"`}
 	}
 	var out []Security
 	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
+		ok, err := t.next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
 			return out, nil
 		}
-		if err != nil {
-			return nil, csvError(name, err, "")
-		}
-		line, _ := cr.FieldPos(0)
-		get := func(h string) string {
-			if j, ok := col[h]; ok && j < len(rec) {
-				return strings.TrimSpace(rec[j])
-			}
-			return ""
-		}
-		bad := func(h, reason string) error {
-			c := 0
-			if j, ok := col[h]; ok {
-				c = j + 1
-			}
-			return &FileError{File: name, Line: line, Column: c, Field: h, Reason: reason}
-		}
-		if strings.TrimSpace(strings.Join(rec, "")) == "" {
+		if t.blank() {
 			continue
 		}
+		get, bad, line := t.get, t.bad, t.line
 		id := get("identifier")
 		if id == "" {
 			return nil, bad("identifier", "empty identifier")

@@ -39,40 +39,23 @@ var digits = regexp.MustCompile(`^[0-9]+$`)
 // parent_name, ownership_note, source, source_date, confidence). name labels
 // errors; a bad row is a *FileError with its line and column.
 func ReadRelated(r io.Reader, name string) ([]RelatedIssuer, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	head, err := cr.Read()
+	t, err := newCSVTable(r, name, strings.ToLower)
 	if err != nil {
-		return nil, csvError(name, err, "cannot read the header")
+		return nil, err
 	}
-	col := map[string]int{}
-	for j, h := range head {
-		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = j
-	}
-	for _, h := range relatedColumns {
-		if _, ok := col[h]; !ok {
-			return nil, &FileError{File: name, Line: 1, Reason: fmt.Sprintf("missing column %q", h)}
-		}
+	if err := t.require(relatedColumns...); err != nil {
+		return nil, err
 	}
 	var out []RelatedIssuer
 	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
+		ok, err := t.next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
 			break
 		}
-		if err != nil {
-			return nil, csvError(name, err, "")
-		}
-		line, _ := cr.FieldPos(0)
-		get := func(h string) string {
-			if j := col[h]; j < len(rec) {
-				return strings.TrimSpace(rec[j])
-			}
-			return ""
-		}
-		bad := func(h, reason string) error {
-			return &FileError{File: name, Line: line, Column: col[h] + 1, Field: h, Reason: reason}
-		}
+		get, bad, line := t.get, t.bad, t.line
 		row := RelatedIssuer{
 			Line: line, ChildName: get("child_name"), MIC: strings.ToUpper(get("child_exchange_mic")),
 			Ticker: get("child_ticker"), ISIN: strings.ToUpper(get("child_isin")),
