@@ -238,15 +238,7 @@ func (s *Store) importOne(tx *bolt.Tx, l *screener.List, opt ImportOptions, limi
 }
 
 func getSnapshot(tx *bolt.Tx, id uint64) (Snapshot, error) {
-	var snap Snapshot
-	ok, err := getJSON(tx.Bucket(bucketSnapshots), u64(id), &snap)
-	if err != nil {
-		return Snapshot{}, fmt.Errorf("snapshot %d: %w", id, err)
-	}
-	if !ok {
-		return Snapshot{}, notFound("no snapshot %d", id)
-	}
-	return snap, nil
+	return getByID[Snapshot](tx, bucketSnapshots, id, "snapshot")
 }
 
 // latestSnapshot returns the newest snapshot of list ("" = of any list).

@@ -199,15 +199,7 @@ func (s *Store) RunInfo(id uint64) (RunInfo, error) {
 }
 
 func getRunInfo(tx *bolt.Tx, id uint64) (RunInfo, error) {
-	var r RunInfo
-	ok, err := getJSON(tx.Bucket(bucketRuns), u64(id), &r)
-	if err != nil {
-		return RunInfo{}, fmt.Errorf("run %d: %w", id, err)
-	}
-	if !ok {
-		return RunInfo{}, notFound("no run %d", id)
-	}
-	return r, nil
+	return getByID[RunInfo](tx, bucketRuns, id, "run")
 }
 
 // Run returns saved run id with its holdings and its report bytes.

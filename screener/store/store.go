@@ -247,6 +247,22 @@ func getJSON(b *bolt.Bucket, key []byte, v any) (bool, error) {
 	return true, nil
 }
 
+// getByID decodes the record of bucket under the big-endian key id, a
+// not-found error naming what when there is none.
+func getByID[T any](tx *bolt.Tx, bucket []byte, id uint64, what string) (T, error) {
+	var v T
+	ok, err := getJSON(tx.Bucket(bucket), u64(id), &v)
+	if err != nil {
+		var zero T
+		return zero, fmt.Errorf("%s %d: %w", what, id, err)
+	}
+	if !ok {
+		var zero T
+		return zero, notFound("no %s %d", what, id)
+	}
+	return v, nil
+}
+
 func putJSON(b *bolt.Bucket, key []byte, v any) error {
 	raw, err := json.Marshal(v)
 	if err != nil {
