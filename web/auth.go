@@ -115,6 +115,14 @@ func (s *Server) withSession(next echo.HandlerFunc) echo.HandlerFunc {
 // turns into a redirect to the sign-in page for GET) or from a user with none
 // of roles (403). Admin passes every check. Brokers never see pages.
 func requireRole(roles ...string) echo.MiddlewareFunc {
+	return roleGate(roles, func(p *principal, c echo.Context) error {
+		return forbidden("your role (%s) may not open this page", p.Role)
+	})
+}
+
+// roleGate passes a request whose principal has one of roles (admin passes
+// every gate), answers 401 when there is none, and refused otherwise.
+func roleGate(roles []string, refused func(p *principal, c echo.Context) error) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			p := who(c)
@@ -124,7 +132,7 @@ func requireRole(roles ...string) echo.MiddlewareFunc {
 			if p.Role == RoleAdmin || p.has(roles...) {
 				return next(c)
 			}
-			return forbidden("your role (%s) may not open this page", p.Role)
+			return refused(p, c)
 		}
 	}
 }
@@ -255,18 +263,9 @@ func (s *Server) requireKey(next echo.HandlerFunc) echo.HandlerFunc {
 
 // apiRole refuses an API key with none of roles (admin passes).
 func apiRole(roles ...string) echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			p := who(c)
-			if p == nil {
-				return errUnauthorized
-			}
-			if p.Role == RoleAdmin || p.has(roles...) {
-				return next(c)
-			}
-			return forbidden("this API key's role (%s) may not call %s", p.Role, c.Path())
-		}
-	}
+	return roleGate(roles, func(p *principal, c echo.Context) error {
+		return forbidden("this API key's role (%s) may not call %s", p.Role, c.Path())
+	})
 }
 
 // limiter is a token bucket per API key.
