@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -65,4 +66,31 @@ func firstDiff(got, want string) string {
 		}
 	}
 	return ""
+}
+
+// TestOutIsAtomic: --out gets the whole report or nothing; a run that
+// fails part-way (the second file is unreadable) leaves no file and no
+// temporary file behind, and a good run leaves exactly the report.
+func TestOutIsAtomic(t *testing.T) {
+	demo := filepath.Join("..", "..", "testdata", "demo", "holdings.csv")
+	dir := t.TempDir()
+	out := filepath.Join(dir, "report.json")
+	err := run(context.Background(), []string{"screen", "--quiet", "--format", "json", "--out", out, demo, filepath.Join(dir, "missing.csv")}, io.Discard, io.Discard)
+	if err == nil {
+		t.Fatal("screening a missing file succeeded")
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Fatalf("a failed run left %v in the output folder", ents)
+	}
+	if err := run(context.Background(), []string{"screen", "--quiet", "--format", "json", "--out", out, demo}, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 1 || ents[0].Name() != "report.json" {
+		t.Fatalf("output folder holds %v, want just report.json", ents)
+	}
+	b, _ := os.ReadFile(out)
+	if !bytes.HasSuffix(b, []byte("}\n")) || !bytes.Contains(b, []byte(`"schema": "screener.report/v1"`)) {
+		t.Errorf("report.json is not a whole report: %.80q…", b)
+	}
 }

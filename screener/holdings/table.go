@@ -301,6 +301,8 @@ func (c *columns) decode(h *screener.Holding, line int, rec []string) *screener.
 func (c *columns) checkIDs(h *screener.Holding, line int) *screener.ParseError {
 	type bad struct {
 		f      field
+		v      *string
+		value  string // as written
 		reason string
 	}
 	var bads []bad
@@ -318,13 +320,11 @@ func (c *columns) checkIDs(h *screener.Holding, line int) *screener.ParseError {
 			if !strings.Contains(reason, *v) { // issuers errors name the value; others get it here
 				reason = fmt.Sprintf("%s %q: %s", aliasTable[f].label, *v, reason)
 			}
-			bads = append(bads, bad{f, reason})
-			*v = ""
+			bads = append(bads, bad{f, v, *v, reason})
+			*v = "" // not an identifier to screen the row by (see below)
 		}
 	}
-	origISIN := h.ISIN
 	check(fISIN, &h.ISIN, issuers.CheckISIN)
-	badISIN := origISIN != "" && h.ISIN == ""
 	check(fCUSIP, &h.CUSIP, issuers.CheckCUSIP)
 	check(fSEDOL, &h.SEDOL, issuers.CheckSEDOL)
 	check(fFIGI, &h.FIGI, issuers.CheckFIGI)
@@ -342,20 +342,14 @@ func (c *columns) checkIDs(h *screener.Holding, line int) *screener.ParseError {
 		return c.reject(line, -1, "the row has no identifier, ticker or name to screen it by")
 	}
 	for _, b := range bads {
-		if b.f == fISIN && badISIN {
-			// Kept verbatim: OFAC itself lists malformed ISINs
-			// (BRC1EODR004, CND10002K094), which match only as written.
+		if b.f == fISIN {
+			// Kept as written: OFAC itself lists malformed ISINs
+			// (BRC1EODR004, CND10002K094), which match only verbatim.
+			*b.v = strings.ToUpper(strings.TrimSpace(b.value))
+			h.Warnings = append(h.Warnings, b.reason+"; kept as written (a list may carry the same malformed ISIN) and the row screened by its other identifiers or name too")
 			continue
 		}
 		h.Warnings = append(h.Warnings, b.reason+"; identifier dropped, row screened by its other identifiers or name")
-	}
-	if badISIN {
-		h.ISIN = strings.ToUpper(strings.TrimSpace(origISIN))
-		for _, b := range bads {
-			if b.f == fISIN {
-				h.Warnings = append(h.Warnings, b.reason+"; kept as written (a list may carry the same malformed ISIN) and the row screened by its other identifiers or name too")
-			}
-		}
 	}
 	return nil
 }
