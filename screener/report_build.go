@@ -168,15 +168,19 @@ func (ccys interner) intern(c string) string {
 }
 
 func addTotal(set *accSet, ccys interner, key, ccy string, v decimal.Decimal) {
+	find(set, ccys, key, ccy).add(v)
+}
+
+// find returns the accumulator of key and ccy, making it if need be.
+func find(set *accSet, ccys interner, key, ccy string) *acc {
 	l := set.last
 	if len(l) == 0 || l[0].key != key {
 		l = set.m[key]
 	}
 	for _, a := range l {
 		if a.ccy == ccy {
-			a.add(v)
 			set.last = l
-			return
+			return a
 		}
 	}
 	// Clone the key: it points into the reader's record, and a map key left
@@ -190,7 +194,7 @@ func addTotal(set *accSet, ccys interner, key, ccy string, v decimal.Decimal) {
 	l = append(l, a)
 	set.m[key] = l
 	set.last = l
-	a.add(v)
+	return a
 }
 
 func totals(set *accSet) []Total {
@@ -227,4 +231,79 @@ func (b *ReportBuilder) Report() *Report {
 	})
 	r.Totals = Totals{ByPortfolio: totals(b.byPort), ByEntry: totals(b.byEntry), ByStatus: totals(b.byStatus)}
 	return &r
+}
+
+// Tally counts clear positions apart from a ReportBuilder: a worker of a
+// parallel run adds the clear rows it screened here, and the builder takes
+// the tally in with AddTally. Only clear positions go in a tally; every
+// other finding goes through Add.
+type Tally struct {
+	n      int
+	byPort *accSet
+	clear  *accSet
+	ccys   interner
+}
+
+// NewTally returns an empty tally.
+func NewTally() *Tally {
+	return &Tally{byPort: newAccSet(), clear: newAccSet(), ccys: interner{}}
+}
+
+// AddClear counts one clear position of portfolio worth units × 1e-9 in
+// currency (the integer form the report sums in).
+func (t *Tally) AddClear(portfolio, currency string, units int64) {
+	t.n++
+	addUnits(t.byPort, t.ccys, portfolio, currency, units)
+	addUnits(t.clear, t.ccys, string(StatusClear), currency, units)
+}
+
+// AddClearFinding counts a finding that came out clear.
+func (t *Tally) AddClearFinding(f *Finding) {
+	t.n++
+	addTotal(t.byPort, t.ccys, f.Portfolio, f.Currency, f.MarketValue)
+	addTotal(t.clear, t.ccys, string(StatusClear), f.Currency, f.MarketValue)
+}
+
+// AddTally takes in the clear positions of t.
+func (b *ReportBuilder) AddTally(t *Tally) {
+	b.r.Summary.Rows += t.n
+	b.r.Summary.Screened += t.n
+	if t.n > 0 {
+		b.r.Summary.ByStatus[StatusClear] += t.n
+	}
+	mergeAccs(b.byPort, b.ccys, t.byPort)
+	mergeAccs(b.byStatus, b.ccys, t.clear)
+}
+
+// addUnits is addTotal for a value already in 1e-9 units.
+func addUnits(set *accSet, ccys interner, key, ccy string, units int64) {
+	find(set, ccys, key, ccy).addUnits(units)
+}
+
+func (a *acc) addUnits(x int64) {
+	a.n++
+	if x == 0 {
+		return
+	}
+	if s := a.units + x; (x > 0 && s > a.units) || (x < 0 && s < a.units) {
+		a.units = s
+		return
+	}
+	a.dec = a.dec.Add(decimal.New(a.units, -accScale))
+	a.units = x
+}
+
+// mergeAccs adds every accumulator of from into set.
+func mergeAccs(set *accSet, ccys interner, from *accSet) {
+	for _, l := range from.m {
+		for _, o := range l {
+			a := find(set, ccys, o.key, o.ccy)
+			n := a.n
+			a.addUnits(o.units)
+			a.n = n + o.n
+			if !o.dec.IsZero() {
+				a.dec = a.dec.Add(o.dec)
+			}
+		}
+	}
 }

@@ -207,7 +207,7 @@ func screenFilesTo(ctx context.Context, files []string, lists []*screener.List, 
 	sink := &screenSink{ctx: ctx, m: m, b: b, at: at, opt: opt, keep: keep, prog: prog}
 	for _, f := range files {
 		sink.file = f
-		if err := readPipelined(ctx, f, sink); err != nil {
+		if err := screenFile(ctx, f, sink); err != nil {
 			return nil, nil, err
 		}
 		if err := b.Err(); err != nil {
@@ -220,6 +220,26 @@ func screenFilesTo(ctx context.Context, files []string, lists []*screener.List, 
 	}
 	return b.Report(), sink.held, nil
 }
+
+// screenFile screens one file into s's builder: a plain table on every
+// core (screenTable), any other format through readPipelined. Runs that keep
+// the holdings (--save) read one row at a time.
+func screenFile(ctx context.Context, path string, s *screenSink) error {
+	if !s.keep && parallelTables {
+		t, ok, err := holdings.OpenTable(path)
+		if err != nil {
+			return err
+		}
+		if ok {
+			defer t.Close()
+			return screenTable(ctx, t, s.m, s.b, s.at, s.opt, path, s.prog)
+		}
+	}
+	return readPipelined(ctx, path, s)
+}
+
+// parallelTables lets tests compare screenTable with the one-row path.
+var parallelTables = true
 
 type screenSink struct {
 	ctx  context.Context

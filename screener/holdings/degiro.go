@@ -66,7 +66,7 @@ func readDEGIRO(name string, r io.Reader, s Sink, info *Info) error {
 		}
 		return nil
 	}
-	rows, err := tableLoop(cr, c, s, nil)
+	rows, err := tableLoop(cr, c, s, nil, 0)
 	if err != nil {
 		return err
 	}

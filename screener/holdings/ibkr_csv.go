@@ -61,7 +61,7 @@ func readIBKRCSV(name string, r io.Reader, s Sink, info *Info) error {
 		h.Ticker = strings.TrimSpace(h.Ticker)
 		return nil
 	}
-	rows, err := tableLoop(cr, c, s, nil)
+	rows, err := tableLoop(cr, c, s, nil, 0)
 	if err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ func readIShares(name string, r io.Reader, s Sink, info *Info) error {
 			c.portfolio = fund
 			info.Portfolio = fund
 			c.fix = isharesFix
-			rows, err := tableLoop(cr, c, s, isharesFooter)
+			rows, err := tableLoop(cr, c, s, isharesFooter, 0)
 			if err != nil {
 				return err
 			}

@@ -22,9 +22,80 @@ const maxDigits = 30
 // It is shared by every reader of the package (tables and sheets) and does
 // not allocate for numbers of up to 18 digits beyond the decimal itself.
 func parseNumber(s string, european bool) (decimal.Decimal, bool, error) {
+	n, ok, err := scanNumber(s, european)
+	if err != nil || !ok {
+		return decimal.Decimal{}, false, err
+	}
+	if n.digits > 18 {
+		// Rare: rebuild the plain digits and let decimal parse them.
+		var b strings.Builder
+		if n.neg {
+			b.WriteByte('-')
+		}
+		for i := 0; i < len(n.text); i++ {
+			c := n.text[i]
+			if c >= '0' && c <= '9' {
+				b.WriteByte(c)
+			} else if c == n.point {
+				b.WriteByte('.')
+			}
+		}
+		d, err := decimal.NewFromString(b.String())
+		if err != nil {
+			return decimal.Decimal{}, false, fmt.Errorf("%q is not a number", trimSpace(s))
+		}
+		return d, true, nil
+	}
+	if n.v == 0 {
+		return decimal.Decimal{}, true, nil // zero without allocating
+	}
+	v := int64(n.v)
+	if n.neg {
+		v = -v
+	}
+	return decimal.New(v, int32(-n.scale)), true, nil
+}
+
+// number is a cell scanned by scanNumber: the value is ±v × 10^-scale when
+// digits ≤ 18; longer numbers keep their text for decimal to parse.
+type number struct {
+	v      uint64
+	scale  int
+	neg    bool
+	digits int    // significant digits
+	text   string // the digits, separators and point, sign and parentheses removed
+	point  byte   // the decimal point of text
+}
+
+// Units returns the number in units of 10^-9 (the report's integer totals)
+// and ok=false when it does not fit an int64 that way (more than 18 digits,
+// more than 9 decimals, or too large); the caller then uses the decimal.
+func (n number) Units() (int64, bool) {
+	if n.digits > 18 || n.scale > 9 {
+		return 0, false
+	}
+	m := uint64(1)
+	for i := n.scale; i < 9; i++ {
+		m *= 10
+	}
+	if n.v > (1<<62)/m {
+		return 0, false
+	}
+	u := int64(n.v * m)
+	if n.neg {
+		u = -u
+	}
+	return u, true
+}
+
+// scanNumber checks a cell against the grammar of parseNumber without
+// allocating: ok=false with no error for an empty or null cell, an error
+// whose text says what is wrong, or the number. parseNumber is scanNumber
+// plus the decimal, so the two accept exactly the same cells.
+func scanNumber(s string, european bool) (number, bool, error) {
 	s = trimSpace(s)
 	if isNull(s) {
-		return decimal.Decimal{}, false, nil
+		return number{}, false, nil
 	}
 	in := s
 	neg := false
@@ -38,14 +109,14 @@ func parseNumber(s string, european bool) (decimal.Decimal, bool, error) {
 	if s != "" && (s[0] == '-' || s[0] == '+') {
 		if s[0] == '-' {
 			if neg {
-				return decimal.Decimal{}, false, fmt.Errorf("%q is not a number (two minus signs)", in)
+				return number{}, false, fmt.Errorf("%q is not a number (two minus signs)", in)
 			}
 			neg = true
 		}
 		s = s[1:]
 	}
 	if s == "" {
-		return decimal.Decimal{}, false, fmt.Errorf("%q is not a number", in)
+		return number{}, false, fmt.Errorf("%q is not a number", in)
 	}
 	point, group := byte('.'), byte(',')
 	if european {
@@ -68,7 +139,7 @@ func parseNumber(s string, european bool) (decimal.Decimal, bool, error) {
 				digits++
 			}
 			if digits > maxDigits {
-				return decimal.Decimal{}, false, fmt.Errorf("%q has more than %d digits", in, maxDigits)
+				return number{}, false, fmt.Errorf("%q has more than %d digits", in, maxDigits)
 			}
 			if digits <= 18 {
 				v = v*10 + uint64(c-'0')
@@ -81,53 +152,26 @@ func parseNumber(s string, european bool) (decimal.Decimal, bool, error) {
 			}
 		case c == point && !seenPoint:
 			if seenGroup && run != 3 {
-				return decimal.Decimal{}, false, fmt.Errorf("%q has a misplaced thousands separator", in)
+				return number{}, false, fmt.Errorf("%q has a misplaced thousands separator", in)
 			}
 			seenPoint = true
 		case c == group && !seenPoint:
 			if intDigits == 0 || (seenGroup && run != 3) || (!seenGroup && run > 3) {
-				return decimal.Decimal{}, false, fmt.Errorf("%q has a misplaced thousands separator", in)
+				return number{}, false, fmt.Errorf("%q has a misplaced thousands separator", in)
 			}
 			seenGroup = true
 			run = 0
 		default:
-			return decimal.Decimal{}, false, notNumber(in, s, c)
+			return number{}, false, notNumber(in, s, c)
 		}
 	}
 	if seenGroup && !seenPoint && run != 3 {
-		return decimal.Decimal{}, false, fmt.Errorf("%q has a misplaced thousands separator", in)
+		return number{}, false, fmt.Errorf("%q has a misplaced thousands separator", in)
 	}
 	if intDigits == 0 && scale == 0 {
-		return decimal.Decimal{}, false, fmt.Errorf("%q is not a number", in)
+		return number{}, false, fmt.Errorf("%q is not a number", in)
 	}
-	if digits > 18 {
-		// Rare: rebuild the plain digits and let decimal parse them.
-		var b strings.Builder
-		if neg {
-			b.WriteByte('-')
-		}
-		for i := 0; i < len(s); i++ {
-			c := s[i]
-			if c >= '0' && c <= '9' {
-				b.WriteByte(c)
-			} else if c == point {
-				b.WriteByte('.')
-			}
-		}
-		d, err := decimal.NewFromString(b.String())
-		if err != nil {
-			return decimal.Decimal{}, false, fmt.Errorf("%q is not a number", in)
-		}
-		return d, true, nil
-	}
-	if v == 0 {
-		return decimal.Decimal{}, true, nil // zero without allocating
-	}
-	n := int64(v)
-	if neg {
-		n = -n
-	}
-	return decimal.New(n, int32(-scale)), true, nil
+	return number{v: v, scale: scale, neg: neg, digits: digits, text: s, point: point}, true, nil
 }
 
 // notNumber explains why s (from cell in) is not a number, naming the common

@@ -556,12 +556,27 @@ func csvReject(file string, err error) (*screener.ParseError, bool) {
 	return &screener.ParseError{File: file, Line: pe.StartLine, Column: pe.Column, Reason: reason, Err: pe.Err}, true
 }
 
+// records is what tableLoop reads records from: an encoding/csv Reader,
+// or a lineSplitter for text with no quotes.
+type records interface {
+	Read() ([]string, error)
+	FieldPos(field int) (line, column int)
+}
+
 // tableLoop reads the data records of a table whose header is mapped by c
 // and sends them to s. skip, when set, drops records that are not data
 // (footers) without counting them; all-blank records are always dropped.
 // It returns the number of data rows seen.
-func tableLoop(cr *csv.Reader, c *columns, s Sink, skip func(rec []string) bool) (int, error) {
+//
+// cr's line numbers are shifted by lineOff: a reader over a chunk of a file
+// (parallel.go) passes the number of lines before the chunk. A Sink that is
+// also a RawSink is offered each well-formed data row before it is decoded.
+func tableLoop(cr records, c *columns, s Sink, skip func(rec []string) bool, lineOff int) (int, error) {
 	h := new(screener.Holding)
+	raw, _ := s.(RawSink)
+	if c.fix != nil {
+		raw = nil // the row's meaning depends on the format's fix-up
+	}
 	rows := 0
 	width := len(c.header)
 	for {
@@ -572,12 +587,13 @@ func tableLoop(cr *csv.Reader, c *columns, s Sink, skip func(rec []string) bool)
 		if err != nil {
 			var tooLong *lineTooLong
 			if errors.As(err, &tooLong) {
-				return rows, &screener.ParseError{File: c.file, Line: tooLong.line, Reason: tooLong.Error(), Err: err}
+				return rows, &screener.ParseError{File: c.file, Line: tooLong.line + lineOff, Reason: tooLong.Error(), Err: err}
 			}
 			pe, ok := csvReject(c.file, err)
 			if !ok {
 				return rows, &screener.ParseError{File: c.file, Reason: "read: " + err.Error(), Err: err}
 			}
+			pe.Line += lineOff
 			rows++
 			if err := s.Reject(pe); err != nil {
 				return rows, err
@@ -588,8 +604,8 @@ func tableLoop(cr *csv.Reader, c *columns, s Sink, skip func(rec []string) bool)
 			if errors.As(err, &cpe) && errors.Is(cpe.Err, csv.ErrQuote) {
 				for l := cpe.StartLine + 1; l <= cpe.Line; l++ {
 					rows++
-					e := &screener.ParseError{File: c.file, Line: l,
-						Reason: fmt.Sprintf("inside the quoted cell opened on line %d that never closes; fix the quote and screen the file again", cpe.StartLine)}
+					e := &screener.ParseError{File: c.file, Line: l + lineOff,
+						Reason: fmt.Sprintf("inside the quoted cell opened on line %d that never closes; fix the quote and screen the file again", cpe.StartLine+lineOff)}
 					if err := s.Reject(e); err != nil {
 						return rows, err
 					}
@@ -601,6 +617,7 @@ func tableLoop(cr *csv.Reader, c *columns, s Sink, skip func(rec []string) bool)
 			continue
 		}
 		line, _ := cr.FieldPos(0)
+		line += lineOff
 		rows++
 		if len(rec) != width && !extraBlank(rec, width) {
 			e := &screener.ParseError{File: c.file, Line: line,
@@ -609,6 +626,15 @@ func tableLoop(cr *csv.Reader, c *columns, s Sink, skip func(rec []string) bool)
 				return rows, err
 			}
 			continue
+		}
+		if raw != nil {
+			done, err := raw.RawRow(Row{c: c, rec: rec, line: line})
+			if err != nil {
+				return rows, err
+			}
+			if done {
+				continue
+			}
 		}
 		if err := c.emit(s, h, line, rec); err != nil {
 			return rows, err
@@ -663,7 +689,7 @@ func readTable(name string, r io.Reader, s Sink, info *Info) error {
 		return err
 	}
 	c.european = comma == ';'
-	rows, err := tableLoop(cr, c, s, nil)
+	rows, err := tableLoop(cr, c, s, nil, 0)
 	if err != nil {
 		return err
 	}

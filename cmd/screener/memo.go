@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"encoding/binary"
+	"hash/maphash"
+	"sync"
+	"sync/atomic"
+)
+
+// memo maps byte keys to uint32 values for the screening workers: any
+// number of goroutines read it without locks (a read is a hash, an atomic
+// load and one comparison of the key), and writers take a mutex. Entries are
+// never changed or removed; once full it takes no more (a miss is only
+// slower, never wrong). Keys are compared whole, so a hash collision costs a
+// probe, not a wrong answer.
+//
+// Layout: an open-addressing table of atomic slots, each holding a tag (the
+// hash's top bits) and the position of the entry in an append-only arena of
+// blocks; an entry is the key's length, the key and the value. A writer
+// fills the arena first and publishes the slot last, so a reader that sees
+// a slot sees its entry.
+type memo struct {
+	seed   maphash.Seed
+	slots  []atomic.Uint64
+	mask   uint64
+	mu     sync.Mutex // writers
+	n      int
+	blocks [memoMaxBlocks]atomic.Pointer[[memoBlock]byte]
+	pos    uint64 // next free arena position (writers only)
+}
+
+const (
+	memoSlotsLog  = 20
+	memoBlock     = 1 << 20 // arena block size
+	memoMaxBlocks = 1 << 10 // 1 GiB of keys at most
+	memoMaxKey    = 4096    // longer keys are not kept
+	memoPosBits   = 40
+)
+
+func newMemo() *memo {
+	m := &memo{seed: maphash.MakeSeed(), slots: make([]atomic.Uint64, 1<<memoSlotsLog)}
+	m.mask = uint64(len(m.slots) - 1)
+	return m
+}
+
+// get returns the value stored for key.
+func (m *memo) get(key []byte) (uint32, bool) {
+	h := maphash.Bytes(m.seed, key)
+	tag := h >> memoPosBits
+	for i := h & m.mask; ; i = (i + 1) & m.mask {
+		s := m.slots[i].Load()
+		if s == 0 {
+			return 0, false
+		}
+		if s>>memoPosBits != tag {
+			continue
+		}
+		if v, ok := m.entry(s&(1<<memoPosBits-1)-1, key); ok {
+			return v, true
+		}
+	}
+}
+
+// entry compares the entry at pos with key and returns its value.
+func (m *memo) entry(pos uint64, key []byte) (uint32, bool) {
+	b := m.blocks[pos/memoBlock].Load()
+	e := b[pos%memoBlock:]
+	n, w := binary.Uvarint(e)
+	if int(n) != len(key) || !bytes.Equal(e[w:w+int(n)], key) {
+		return 0, false
+	}
+	return binary.LittleEndian.Uint32(e[w+int(n):]), true
+}
+
+// put stores v for key unless key is there already, too long, or the memo
+// is full.
+func (m *memo) put(key []byte, v uint32) {
+	if len(key) > memoMaxKey {
+		return
+	}
+	h := maphash.Bytes(m.seed, key)
+	tag := h >> memoPosBits
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.n >= len(m.slots)*3/4 {
+		return
+	}
+	i := h & m.mask
+	for ; ; i = (i + 1) & m.mask {
+		s := m.slots[i].Load()
+		if s == 0 {
+			break
+		}
+		if s>>memoPosBits == tag {
+			if _, ok := m.entry(s&(1<<memoPosBits-1)-1, key); ok {
+				return
+			}
+		}
+	}
+	size := uint64(binary.MaxVarintLen64 + len(key) + 4)
+	if m.pos%memoBlock+size > memoBlock {
+		m.pos += memoBlock - m.pos%memoBlock // start a new block
+	}
+	bi := m.pos / memoBlock
+	if bi >= memoMaxBlocks {
+		return
+	}
+	b := m.blocks[bi].Load()
+	if b == nil {
+		b = new([memoBlock]byte)
+		m.blocks[bi].Store(b)
+	}
+	off := m.pos % memoBlock
+	w := binary.PutUvarint(b[off:], uint64(len(key)))
+	copy(b[off+uint64(w):], key)
+	binary.LittleEndian.PutUint32(b[off+uint64(w)+uint64(len(key)):], v)
+	pos := m.pos
+	m.pos += uint64(w) + uint64(len(key)) + 4
+	m.n++
+	m.slots[i].Store(tag<<memoPosBits | (pos + 1))
+}

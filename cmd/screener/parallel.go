@@ -1,0 +1,288 @@
+package main
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/screener/screener/screener"
+	"github.com/screener/screener/screener/holdings"
+)
+
+// screenTable screens a plain table on every core: one goroutine cuts the
+// file into chunks of whole records, workers decode and match chunks, and
+// this goroutine adds their findings and rejected rows to b in file order.
+// Clear rows are counted in each worker's tally, merged at the end. The
+// report is the same as the one-row-at-a-time path gives (a test holds the
+// two to the byte).
+func screenTable(ctx context.Context, t *holdings.Table, m *screener.Matcher, b *screener.ReportBuilder,
+	at time.Time, opt screener.Options, file string, prog func(string, int)) error {
+	workers := runtime.GOMAXPROCS(0)
+	type result struct {
+		seq   int
+		items []chunkItem
+		rows  int
+		err   error
+	}
+	jobs := make(chan *holdings.Chunk, workers)
+	results := make(chan result, workers)
+	tokens := make(chan struct{}, 2*workers+2) // chunks read and not yet merged
+	stop := make(chan struct{})
+	var stopOnce sync.Once
+	halt := func() { stopOnce.Do(func() { close(stop) }) }
+	defer halt()
+
+	var readErr error
+	go func() {
+		defer close(jobs)
+		for {
+			select {
+			case tokens <- struct{}{}:
+			case <-stop:
+				return
+			}
+			ch, err := t.Next()
+			if err != nil {
+				readErr = err
+				return
+			}
+			if ch == nil {
+				return
+			}
+			select {
+			case jobs <- ch:
+			case <-stop:
+				return
+			}
+		}
+	}()
+
+	memo := newSeen()
+	tallies := make([]*screener.Tally, workers)
+	var wg sync.WaitGroup
+	for i := range workers {
+		s := &chunkSink{m: m, at: at, opt: opt, seen: memo, tally: screener.NewTally()}
+		tallies[i] = s.tally
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ch := range jobs {
+				s.out = nil
+				n, err := ch.Read(s)
+				ch.Release()
+				results <- result{seq: ch.Seq, items: s.out, rows: n, err: err}
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+
+	var err error
+	rows := 0
+	next := 0
+	waiting := map[int]result{}
+	for r := range results {
+		waiting[r.seq] = r
+		for {
+			r, ok := waiting[next]
+			if !ok {
+				break
+			}
+			delete(waiting, next)
+			next++
+			<-tokens
+			if err != nil {
+				continue
+			}
+			if err = r.err; err == nil {
+				err = ctx.Err()
+			}
+			if err != nil {
+				halt()
+				continue
+			}
+			for i := range r.items {
+				if it := &r.items[i]; it.rej != nil {
+					b.Reject(*it.rej)
+				} else {
+					b.Add(it.f)
+				}
+			}
+			rows += r.rows
+			if prog != nil {
+				prog(file, rows)
+			}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if readErr != nil {
+		return readErr
+	}
+	for _, tl := range tallies {
+		b.AddTally(tl)
+	}
+	if rows == 0 {
+		return t.NoRows()
+	}
+	return nil
+}
+
+// chunkSink is one worker's sink. Most rows repeat a security seen before:
+// a row whose identity cells (identifiers, names, ticker, exchange, asset
+// class) are known to be clear is only counted, and a row known to match is
+// made from the first such row's finding with its own position (file, line,
+// portfolio, quantity, value, currency). Every other row is decoded and
+// matched, and teaches the memo its outcome.
+type chunkSink struct {
+	m     *screener.Matcher
+	at    time.Time
+	opt   screener.Options
+	seen  *seen
+	tally *screener.Tally
+	out   []chunkItem // findings to report and rejected rows, in order
+
+	key, ukey []byte
+	learn     int // what Holding teaches the memo: one of the learn* values
+}
+
+const (
+	learnNothing = iota
+	learnIdentity
+	learnTemplate
+)
+
+func (s *chunkSink) RawRow(r holdings.Row) (bool, error) {
+	s.learn = learnNothing
+	if s.opt.All {
+		return false, nil // every row is reported in full: no shortcut
+	}
+	s.key = r.Key(s.key[:0])
+	// The finding of a matching row also depends on its US-person cell
+	// (the status does, and a cell not understood is warned about).
+	s.ukey = r.AppendUSPerson(append(append(s.ukey[:0], s.key...), 0xFF))
+	v, known := s.seen.rows.get(s.key)
+	if !known {
+		s.learn = learnIdentity
+		return false, nil
+	}
+	if v == outcomeClear {
+		units, ok := r.MarketValueUnits()
+		if !ok {
+			return false, nil // a number to reject, or to sum as a decimal
+		}
+		s.tally.AddClear(r.Portfolio(), r.Currency(), units)
+		return true, nil
+	}
+	id, known := s.seen.rows.get(s.ukey)
+	if !known {
+		s.learn = learnTemplate
+		return false, nil
+	}
+	q, mv, ok := r.Numbers()
+	if !ok {
+		return false, nil
+	}
+	f := *s.seen.finding(id)
+	f.File, f.Line, f.Portfolio, f.Currency = r.File(), r.Line(), r.Portfolio(), r.Currency()
+	f.Quantity, f.MarketValue = q, mv
+	s.add(&f)
+	return true, nil
+}
+
+func (s *chunkSink) Holding(h *screener.Holding) error {
+	f := s.m.Match(h, s.at, s.opt)
+	switch s.learn {
+	case learnIdentity:
+		// Clear with no basis at all: nothing but the identity cells
+		// could have made it otherwise.
+		if f.Status == screener.StatusClear && len(f.Basis) == 0 && f.Entry == nil {
+			s.seen.rows.put(s.key, outcomeClear)
+			break
+		}
+		s.seen.rows.put(s.key, outcomeMatched)
+		fallthrough
+	case learnTemplate:
+		if id, ok := s.seen.keep(&f); ok {
+			s.seen.rows.put(s.ukey, id)
+		}
+	}
+	s.learn = learnNothing
+	s.add(&f)
+	return nil
+}
+
+func (s *chunkSink) add(f *screener.Finding) {
+	if f.Status == screener.StatusClear && !s.opt.All {
+		s.tally.AddClearFinding(f)
+		return
+	}
+	s.out = append(s.out, chunkItem{f: *f})
+}
+
+func (s *chunkSink) Reject(e *screener.ParseError) error {
+	s.learn = learnNothing
+	c := *e
+	s.out = append(s.out, chunkItem{rej: &c})
+	return nil
+}
+
+// chunkItem is a finding to report or a rejected row.
+type chunkItem struct {
+	f   screener.Finding
+	rej *screener.ParseError
+}
+
+// Outcomes of an identity key in seen.rows. A key with the US-person cell
+// appended maps to a finding's number in seen.
+const (
+	outcomeClear   = 0
+	outcomeMatched = 1
+)
+
+// seen is what the workers of a run share: the outcome of every row key
+// matched so far, and the findings rows of a key are made from. Findings
+// are kept in blocks that never move, so readers need no lock.
+type seen struct {
+	rows   *memo
+	mu     sync.Mutex
+	n      int
+	blocks [seenMaxBlocks]atomic.Pointer[[seenBlock]screener.Finding]
+}
+
+const (
+	seenBlock     = 256
+	seenMaxBlocks = 1 << 12
+)
+
+func newSeen() *seen { return &seen{rows: newMemo()} }
+
+// keep stores f and returns its number; ok is false when seen is full.
+// The finding's slices are shared by every row made from it, and no one
+// writes to them.
+func (s *seen) keep(f *screener.Finding) (uint32, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	bi := s.n / seenBlock
+	if bi >= seenMaxBlocks {
+		return 0, false
+	}
+	b := s.blocks[bi].Load()
+	if b == nil {
+		b = new([seenBlock]screener.Finding)
+		s.blocks[bi].Store(b)
+	}
+	b[s.n%seenBlock] = *f
+	s.n++
+	return uint32(s.n - 1), true
+}
+
+// finding returns the finding numbered id by keep.
+func (s *seen) finding(id uint32) *screener.Finding {
+	return &s.blocks[id/seenBlock].Load()[id%seenBlock]
+}

@@ -1,0 +1,492 @@
+package holdings
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"io"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/screener/screener/screener"
+	"github.com/shopspring/decimal"
+)
+
+// RawSink is a Sink that can take a table's data rows before they are
+// decoded into a Holding. The plain-table readers offer each well-formed
+// data row to RawRow first; when it returns done=false the row is decoded
+// and sent to Holding or Reject as usual. A screener uses it to count a row
+// it has already seen the like of without building a Holding.
+type RawSink interface {
+	Sink
+	RawRow(r Row) (done bool, err error)
+}
+
+// Row is one data row of a table, valid only during the RawRow call.
+type Row struct {
+	c    *columns
+	rec  []string
+	line int
+}
+
+// Line returns the row's line number.
+func (r Row) Line() int { return r.line }
+
+// File returns the file name rows of this table carry.
+func (r Row) File() string { return r.c.file }
+
+// AppendUSPerson appends the row's US-person cell, as written, to dst.
+func (r Row) AppendUSPerson(dst []byte) []byte {
+	if i := r.c.idx[fUSPerson]; i >= 0 && i < len(r.rec) {
+		return append(dst, r.rec[i]...)
+	}
+	return dst
+}
+
+// Numbers checks the row's numbers as decoding would and returns its
+// quantity and market value; ok is false when decoding would reject the
+// row (the row must then be decoded, for the reason).
+func (r Row) Numbers() (quantity, value decimal.Decimal, ok bool) {
+	var err error
+	if r.c.idx[fQuantity] >= 0 {
+		if quantity, _, err = parseNumber(r.c.cell(r.rec, fQuantity), r.c.european); err != nil {
+			return quantity, value, false
+		}
+	}
+	for _, f := range [...]field{fPrice, fWeight} {
+		if r.c.idx[f] >= 0 {
+			if _, _, err := scanNumber(r.c.cell(r.rec, f), r.c.european); err != nil {
+				return quantity, value, false
+			}
+		}
+	}
+	if r.c.idx[fMarketValue] >= 0 {
+		if value, _, err = parseNumber(r.c.cell(r.rec, fMarketValue), r.c.european); err != nil {
+			return quantity, value, false
+		}
+	}
+	return quantity, value, true
+}
+
+// identity lists the fields that decide which security a row holds: every
+// field Holding takes from a cell except the position's own (portfolio,
+// numbers, currency, US person).
+var identity = [...]field{fName, fIssuer, fISIN, fCUSIP, fSEDOL, fFIGI, fLEI, fTicker, fSecurityID, fExchange, fAssetClass}
+
+// Key appends to dst a key of the row's identity cells (names,
+// identifiers, ticker, exchange, asset class), as written. Two rows with
+// the same key decode to holdings with the same identifiers and name,
+// within any table: the key starts with which identity columns the table
+// has.
+func (r Row) Key(dst []byte) []byte {
+	var mask uint16
+	for i, f := range identity {
+		if r.c.idx[f] >= 0 {
+			mask |= 1 << i
+		}
+	}
+	dst = binary.LittleEndian.AppendUint16(dst, mask)
+	for _, f := range identity {
+		i := r.c.idx[f]
+		if i < 0 {
+			continue
+		}
+		v := ""
+		if i < len(r.rec) {
+			v = r.rec[i]
+		}
+		dst = binary.AppendUvarint(dst, uint64(len(v)))
+		dst = append(dst, v...)
+	}
+	return dst
+}
+
+// Portfolio returns the row's portfolio, as Holding.Portfolio would hold it.
+func (r Row) Portfolio() string {
+	if p := r.c.cell(r.rec, fPortfolio); p != "" {
+		return p
+	}
+	return r.c.portfolio
+}
+
+// Currency returns the row's currency, as Holding.Currency would hold it.
+func (r Row) Currency() string { return r.c.cell(r.rec, fCurrency) }
+
+// MarketValueUnits checks the row's numbers (quantity, price, market value,
+// weight) as decoding would and returns the market value in units of 1e-9
+// (0 when the row has none). ok is false when any number would be rejected
+// or does not fit that integer form: the row must then be decoded.
+func (r Row) MarketValueUnits() (units int64, ok bool) {
+	for _, f := range [...]field{fQuantity, fPrice, fWeight} {
+		if r.c.idx[f] < 0 {
+			continue
+		}
+		if _, _, err := scanNumber(r.c.cell(r.rec, f), r.c.european); err != nil {
+			return 0, false
+		}
+	}
+	if r.c.idx[fMarketValue] < 0 {
+		return 0, true
+	}
+	n, has, err := scanNumber(r.c.cell(r.rec, fMarketValue), r.c.european)
+	if err != nil {
+		return 0, false
+	}
+	if !has {
+		return 0, true
+	}
+	return n.Units()
+}
+
+// Table is a plain table file (the "csv" format in UTF-8, which ReadFile
+// reads without transcoding) opened for reading on several goroutines:
+// OpenTable reads and maps the header, Next cuts the rest into chunks of
+// whole records, and Chunk.Read decodes a chunk's rows on any goroutine.
+// Rows, rejects and line numbers are the same as ReadFile's.
+type Table struct {
+	name    string
+	f       *os.File
+	c       *columns
+	comma   rune
+	header  int    // line of the header row
+	buf     []byte // read and not yet handed out
+	line    int    // line number of buf[0]
+	eof     bool
+	seq     int
+	scanned int       // bytes of buf checked for over-long lines
+	cur     int       // bytes since the last newline at buf[scanned]
+	curLine int       // line number at buf[scanned]
+	free    sync.Pool // chunk buffers given back by Release
+}
+
+// chunkBytes is about how much of the file one chunk holds (a variable so
+// that tests can cut small files into many chunks).
+var chunkBytes = 1 << 20
+
+// OpenTable opens path for parallel reading. ok is false, with the file
+// closed, when it is not a plain UTF-8 table or its header cannot be read:
+// ReadFile then reads it (and reports what is wrong).
+func OpenTable(path string) (t *Table, ok bool, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, false, nil
+	}
+	defer func() {
+		if !ok {
+			f.Close()
+		}
+	}()
+	head := make([]byte, detectHeadSize)
+	n, err := io.ReadFull(f, head)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, false, nil
+	}
+	head = head[:n]
+	if format, err := Detect(head); err != nil || format != FormatTable {
+		return nil, false, nil
+	}
+	bom := 0
+	switch enc, _ := sniffEncoding(head); enc {
+	case encUTF8:
+	case encUTF8BOM:
+		bom = 3
+	default:
+		return nil, false, nil
+	}
+	// The header, read as readTable reads it.
+	if _, err := f.Seek(int64(bom), io.SeekStart); err != nil {
+		return nil, false, nil
+	}
+	br := bufio.NewReaderSize(&lineCap{r: f, max: MaxLineBytes}, 64<<10)
+	sniff, _ := br.Peek(16 << 10)
+	comma := sniffDelimiter(sniff)
+	cr := newCSV(br, comma)
+	var header []string
+	line := 0
+	for {
+		rec, err := cr.Read()
+		if err != nil {
+			return nil, false, nil
+		}
+		if allBlank(rec) {
+			continue
+		}
+		line, _ = cr.FieldPos(0)
+		header = append([]string(nil), rec...)
+		break
+	}
+	c, err := newColumns(path, line, header)
+	if err != nil {
+		return nil, false, nil
+	}
+	c.european = comma == ';'
+	start := int64(bom) + cr.InputOffset()
+	prefix := make([]byte, start)
+	if _, err := f.ReadAt(prefix, 0); err != nil {
+		return nil, false, nil
+	}
+	if _, err := f.Seek(start, io.SeekStart); err != nil {
+		return nil, false, nil
+	}
+	first := 1 + bytes.Count(prefix, []byte{'\n'})
+	t = &Table{name: path, f: f, c: c, comma: comma, header: line, line: first, curLine: first}
+	if i := bytes.LastIndexByte(prefix, '\n'); i >= 0 {
+		t.cur = len(prefix) - i - 1
+	} else {
+		t.cur = len(prefix)
+	}
+	return t, true, nil
+}
+
+// Close closes the file.
+func (t *Table) Close() error { return t.f.Close() }
+
+// NoRows is the error of a table that has a header and no data rows, as
+// ReadFile gives it.
+func (t *Table) NoRows() error {
+	return &screener.ParseError{File: t.name, Line: t.header, Reason: "the file has a header but no data rows"}
+}
+
+// Chunk is a run of whole records of a Table.
+type Chunk struct {
+	Seq  int // 0, 1, 2... in file order
+	t    *Table
+	data []byte
+	line int // line number of data[0]
+}
+
+// Next returns the next chunk, or nil after the last. It fails as ReadFile
+// does on a line longer than MaxLineBytes.
+func (t *Table) Next() (*Chunk, error) {
+	for {
+		if !t.eof && len(t.buf) < chunkBytes {
+			if err := t.fill(); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if len(t.buf) == 0 {
+			return nil, nil
+		}
+		end := len(t.buf)
+		if !t.eof {
+			if end = recordsEnd(t.buf, byte(t.comma)); end == 0 {
+				// One record longer than a chunk: read on.
+				if err := t.fill(); err != nil {
+					return nil, err
+				}
+				continue
+			}
+		}
+		ch := &Chunk{Seq: t.seq, t: t, line: t.line}
+		if p, ok := t.free.Get().(*[]byte); ok && cap(*p) >= end {
+			ch.data = (*p)[:end]
+		} else {
+			ch.data = make([]byte, end, max(end, chunkBytes))
+		}
+		copy(ch.data, t.buf[:end])
+		t.seq++
+		t.line += bytes.Count(ch.data, []byte{'\n'})
+		t.buf = t.buf[:copy(t.buf, t.buf[end:])]
+		t.scanned -= end
+		return ch, nil
+	}
+}
+
+// fill reads up to chunkBytes more and checks the new bytes' line lengths
+// (lineCap's rule).
+func (t *Table) fill() error {
+	n0 := len(t.buf)
+	if cap(t.buf)-n0 < chunkBytes {
+		nb := make([]byte, n0, n0+2*chunkBytes)
+		copy(nb, t.buf)
+		t.buf = nb
+	}
+	n, err := io.ReadFull(t.f, t.buf[n0:n0+chunkBytes])
+	t.buf = t.buf[:n0+n]
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		t.eof = true
+	} else if err != nil {
+		return &screener.ParseError{File: t.name, Reason: "read: " + err.Error(), Err: err}
+	}
+	for b := t.buf[t.scanned:]; len(b) > 0; {
+		i := bytes.IndexByte(b, '\n')
+		seg := len(b)
+		if i >= 0 {
+			seg = i
+		}
+		if t.cur+seg > MaxLineBytes {
+			e := &lineTooLong{line: t.curLine, max: MaxLineBytes}
+			return &screener.ParseError{File: t.name, Line: e.line, Reason: e.Error(), Err: e}
+		}
+		if i < 0 {
+			t.cur += seg
+			break
+		}
+		t.cur = 0
+		t.curLine++
+		b = b[i+1:]
+	}
+	t.scanned = len(t.buf)
+	return nil
+}
+
+// Read decodes the chunk's rows into s, as ReadFile's table reader does,
+// and returns how many data rows it saw. It may run on any goroutine.
+func (ch *Chunk) Read(s Sink) (int, error) {
+	var cr records
+	if bytes.IndexByte(ch.data, '"') < 0 {
+		cr = &lineSplitter{data: ch.data, comma: byte(ch.t.comma)}
+	} else {
+		cr = newCSV(bytes.NewReader(ch.data), ch.t.comma)
+	}
+	return tableLoop(cr, ch.t.c, s, nil, ch.line-1)
+}
+
+// lineSplitter reads records from text with no quote character, where
+// encoding/csv's rules come down to: a record is a line (CRLF or LF), its
+// fields are split at every separator, and empty lines are skipped. Like
+// encoding/csv with ReuseRecord, it allocates one string per record and
+// reuses the slice.
+type lineSplitter struct {
+	data   []byte
+	comma  byte
+	line   int // lines consumed
+	recLn  int // line of the last record
+	fields []string
+}
+
+func (l *lineSplitter) Read() ([]string, error) {
+	for len(l.data) > 0 {
+		b := l.data
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			b, l.data = b[:i], l.data[i+1:]
+		} else {
+			l.data = nil
+		}
+		l.line++
+		if n := len(b); n > 0 && b[n-1] == '\r' {
+			b = b[:n-1]
+		}
+		if len(b) == 0 {
+			continue
+		}
+		l.recLn = l.line
+		rec := string(b)
+		l.fields = l.fields[:0]
+		for {
+			i := strings.IndexByte(rec, l.comma)
+			if i < 0 {
+				l.fields = append(l.fields, rec)
+				break
+			}
+			l.fields = append(l.fields, rec[:i])
+			rec = rec[i+1:]
+		}
+		return l.fields, nil
+	}
+	return nil, io.EOF
+}
+
+// FieldPos returns the line of the last record (the column is not kept).
+func (l *lineSplitter) FieldPos(int) (int, int) { return l.recLn, 1 }
+
+// Release gives the chunk's buffer back for a later chunk. The rows read
+// from it do not point into it (encoding/csv copies each record), so it may
+// be called as soon as Read returns.
+func (ch *Chunk) Release() {
+	if ch.data != nil {
+		p := ch.data[:0]
+		ch.data = nil
+		ch.t.free.Put(&p)
+	}
+}
+
+// recordsEnd returns the length of the longest prefix of data (which starts
+// at a record) that holds only whole records, as encoding/csv splits them:
+// a newline ends a record unless it is inside a quoted cell; a bad quote
+// ends its record at the end of that line. 0 means no record ends in data.
+func recordsEnd(data []byte, comma byte) int {
+	if bytes.IndexByte(data, '"') < 0 {
+		return bytes.LastIndexByte(data, '\n') + 1
+	}
+	last := 0
+	i := 0
+	// toLineEnd ends the record at the next newline (encoding/csv drops the
+	// rest of a line after a quote error).
+	toLineEnd := func() bool {
+		j := bytes.IndexByte(data[i:], '\n')
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+		last = i
+		return true
+	}
+	for i < len(data) {
+		// At the start of a field.
+		if data[i] == '"' {
+			i++
+			for {
+				j := bytes.IndexByte(data[i:], '"')
+				if j < 0 {
+					return last
+				}
+				i += j + 1
+				if i < len(data) && data[i] == '"' {
+					i++ // "" inside quotes
+					continue
+				}
+				break
+			}
+			if i >= len(data) {
+				return last
+			}
+			switch {
+			case data[i] == comma:
+				i++
+			case data[i] == '\n':
+				i++
+				last = i
+			case data[i] == '\r' && i+1 < len(data) && data[i+1] == '\n':
+				i += 2
+				last = i
+			default:
+				if !toLineEnd() {
+					return last
+				}
+			}
+			continue
+		}
+		// An unquoted field runs to the next separator or newline; a quote
+		// inside it is an error that ends the record at the line's end.
+		j := indexAny3(data[i:], comma, '\n', '"')
+		if j < 0 {
+			return last
+		}
+		i += j
+		switch data[i] {
+		case '"':
+			if !toLineEnd() {
+				return last
+			}
+		case '\n':
+			i++
+			last = i
+		default:
+			i++
+		}
+	}
+	return last
+}
+
+// indexAny3 is the index of the first of a, b or c in s, or -1.
+func indexAny3(s []byte, a, b, c byte) int {
+	for i, x := range s {
+		if x == a || x == b || x == c {
+			return i
+		}
+	}
+	return -1
+}
