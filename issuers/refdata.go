@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path"
 	"sync"
@@ -41,20 +42,32 @@ var RefFiles = []string{"hkex.json", "csi300.json", "related.json", "gleif.json"
 //go:embed refdata/*.json
 var refFS embed.FS
 
+// refOnce decodes the embedded files, each on its own goroutine (the
+// decoding is most of a screening run's start-up).
 var refOnce = sync.OnceValues(func() ([]*RefData, error) {
-	var out []*RefData
-	for _, name := range RefFiles {
-		b, err := refFS.ReadFile(path.Join("refdata", name))
-		if err != nil {
-			return nil, fmt.Errorf("embedded reference data %s: %w", name, err)
-		}
-		var rd RefData
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&rd); err != nil {
-			return nil, fmt.Errorf("embedded reference data %s: %w", name, err)
-		}
-		out = append(out, &rd)
+	out := make([]*RefData, len(RefFiles))
+	errs := make([]error, len(RefFiles))
+	var wg sync.WaitGroup
+	for i, name := range RefFiles {
+		wg.Go(func() {
+			b, err := refFS.ReadFile(path.Join("refdata", name))
+			if err != nil {
+				errs[i] = fmt.Errorf("embedded reference data %s: %w", name, err)
+				return
+			}
+			var rd RefData
+			dec := json.NewDecoder(bytes.NewReader(b))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&rd); err != nil {
+				errs[i] = fmt.Errorf("embedded reference data %s: %w", name, err)
+				return
+			}
+			out[i] = &rd
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return out, nil
 })

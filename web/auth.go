@@ -51,8 +51,12 @@ func HashPassword(password string) ([]byte, error) {
 }
 
 // dummyHash is compared against when a user does not exist, so a login
-// takes as long for an unknown name as for a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-password-at-all"), bcrypt.DefaultCost)
+// takes as long for an unknown name as for a wrong password. It is made on
+// first use: hashing at package init cost every CLI command 50 ms.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("not-a-password-at-all"), bcrypt.DefaultCost)
+	return h
+})
 
 // checkPassword reports whether password matches hash.
 func checkPassword(hash []byte, password string) bool {
@@ -147,7 +151,7 @@ func (s *Server) login(c echo.Context, name, password string) error {
 	if err == nil && !u.Disabled {
 		ok = checkPassword(u.PasswordHash, password)
 	} else {
-		checkPassword(dummyHash, password)
+		checkPassword(dummyHash(), password)
 	}
 	if !ok || u.Role == RoleBroker {
 		reason := "wrong name or password"

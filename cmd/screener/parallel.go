@@ -165,9 +165,13 @@ func (s *chunkSink) RawRow(r holdings.Row) (bool, error) {
 	s.key = r.Key(s.key[:0])
 	// The finding of a matching row also depends on its US-person cell
 	// (the status does, and a cell not understood is warned about).
-	s.ukey = r.AppendUSPerson(append(append(s.ukey[:0], s.key...), 0xFF))
+	ukey := func() []byte {
+		s.ukey = r.AppendUSPerson(append(append(s.ukey[:0], s.key...), 0xFF))
+		return s.ukey
+	}
 	v, known := s.seen.rows.get(s.key)
 	if !known {
+		ukey()
 		s.learn = learnIdentity
 		return false, nil
 	}
@@ -179,7 +183,7 @@ func (s *chunkSink) RawRow(r holdings.Row) (bool, error) {
 		s.tally.AddClear(r.Portfolio(), r.Currency(), units)
 		return true, nil
 	}
-	id, known := s.seen.rows.get(s.ukey)
+	id, known := s.seen.rows.get(ukey())
 	if !known {
 		s.learn = learnTemplate
 		return false, nil
