@@ -10,6 +10,16 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Accept"] = "application/json"
 wrk.headers["X-API-Key"] = os.getenv("API_KEY") or ""
 
+-- DELAY_MS paces each connection: it waits that long after each answer
+-- before its next request, so the offered rate is about connections /
+-- (DELAY_MS + latency) instead of "as fast as the server answers". With 0
+-- (the default) wrk saturates the server and its latency figures are
+-- queueing; a paced run measures the latency at a given rate.
+local pause = tonumber(os.getenv("DELAY_MS") or "0")
+if pause > 0 then
+  delay = function() return pause end
+end
+
 done = function(summary, latency, requests)
   local e = summary.errors
   local secs = summary.duration / 1e6

@@ -27,6 +27,10 @@
 #   CONNECTIONS     wrk connections (64)
 #   UPLOADS         set to 0 to run wrk alone, without the upload loop
 #   THREADS         wrk threads (number of CPUs, at most 4)
+#   DELAY_MS        pause of each wrk connection between answer and next
+#                   request (0: none, wrk saturates the server). With 64
+#                   connections, DELAY_MS=2 offers about 20,000 req/s: the
+#                   latency at the target rate rather than under saturation
 #   SERVE_FLAGS     extra flags for `screener serve` (default: the rate-limit
 #                   flag set to -1 when serve --help offers one, since the
 #                   default per-key limit is below the target rate)
@@ -155,7 +159,7 @@ rss_before=$(rss)
 threads_before=$(threads)
 echo "server RSS before load: ${rss_before} kB, ${threads_before} threads"
 
-echo "== load: ${LOAD_SECONDS}s, wrk ${THREADS} threads x ${CONNECTIONS} connections on /api/v1/check, uploads in a loop"
+echo "== load: ${LOAD_SECONDS}s, wrk ${THREADS} threads x ${CONNECTIONS} connections on /api/v1/check (pause ${DELAY_MS:-0} ms), uploads: ${UPLOADS}"
 : >"$tmp/uploads.txt"
 (
 	end=$((SECONDS + LOAD_SECONDS))
