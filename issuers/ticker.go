@@ -327,9 +327,13 @@ func normCode(code, market string) (string, error) {
 		}
 		return code, nil
 	case "XTAI":
-		if allDigits(code) && len(code) < 4 {
-			return zeroPad(code, 4), nil
+		// Separators first: "0." is code 0, padded like "0" (the
+		// canonical form must be a fixed point).
+		c, err := joinClass(code)
+		if err == nil && allDigits(c) && len(c) < 4 {
+			return zeroPad(c, 4), nil
 		}
+		return c, err
 	}
 	return joinClass(code)
 }
