@@ -33,7 +33,7 @@ type memo struct {
 const (
 	memoSlotsLog  = 20
 	memoBlock     = 1 << 20 // arena block size
-	memoMaxBlocks = 1 << 10 // 1 GiB of keys at most
+	memoMaxBlocks = 32      // 32 MiB of keys at most (~450,000 row identities)
 	memoMaxKey    = 4096    // longer keys are not kept
 	memoPosBits   = 40
 )
@@ -74,17 +74,17 @@ func (m *memo) entry(pos uint64, key []byte) (uint32, bool) {
 }
 
 // put stores v for key unless key is there already, too long, or the memo
-// is full.
-func (m *memo) put(key []byte, v uint32) {
+// is full; it reports whether key is in the memo afterwards.
+func (m *memo) put(key []byte, v uint32) bool {
 	if len(key) > memoMaxKey {
-		return
+		return false
 	}
 	h := maphash.Bytes(m.seed, key)
 	tag := h >> memoPosBits
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.n >= len(m.slots)*3/4 {
-		return
+		return false
 	}
 	i := h & m.mask
 	for ; ; i = (i + 1) & m.mask {
@@ -94,7 +94,7 @@ func (m *memo) put(key []byte, v uint32) {
 		}
 		if s>>memoPosBits == tag {
 			if _, ok := m.entry(s&(1<<memoPosBits-1)-1, key); ok {
-				return
+				return true
 			}
 		}
 	}
@@ -104,7 +104,7 @@ func (m *memo) put(key []byte, v uint32) {
 	}
 	bi := m.pos / memoBlock
 	if bi >= memoMaxBlocks {
-		return
+		return false
 	}
 	b := m.blocks[bi].Load()
 	if b == nil {
@@ -119,4 +119,5 @@ func (m *memo) put(key []byte, v uint32) {
 	m.pos += uint64(w) + uint64(len(key)) + 4
 	m.n++
 	m.slots[i].Store(tag<<memoPosBits | (pos + 1))
+	return true
 }

@@ -23,6 +23,7 @@ func screenTable(ctx context.Context, t *holdings.Table, m *screener.Matcher, b 
 	type result struct {
 		seq   int
 		items []chunkItem
+		final bool // the chunk's last part: rows and err are set
 		rows  int
 		err   error
 	}
@@ -70,9 +71,16 @@ func screenTable(ctx context.Context, t *holdings.Table, m *screener.Matcher, b 
 			defer wg.Done()
 			for ch := range jobs {
 				s.out = nil
+				// A chunk with many findings or rejected rows (the
+				// tail after a quote that never closes has one per
+				// line) is sent in parts, so memory stays bounded.
+				s.flush = func() {
+					results <- result{seq: ch.Seq, items: s.out}
+					s.out = nil
+				}
 				n, err := ch.Read(s)
 				ch.Release()
-				results <- result{seq: ch.Seq, items: s.out, rows: n, err: err}
+				results <- result{seq: ch.Seq, items: s.out, final: true, rows: n, err: err}
 			}
 		}()
 	}
@@ -84,13 +92,23 @@ func screenTable(ctx context.Context, t *holdings.Table, m *screener.Matcher, b 
 	var err error
 	rows := 0
 	next := 0
-	waiting := map[int]result{}
+	waiting := map[int][]result{} // parts of chunks not merged yet, by chunk
 	for r := range results {
-		waiting[r.seq] = r
-		for {
-			r, ok := waiting[next]
-			if !ok {
-				break
+		waiting[r.seq] = append(waiting[r.seq], r)
+		for len(waiting[next]) > 0 {
+			r := waiting[next][0]
+			waiting[next] = waiting[next][1:]
+			if err == nil {
+				for i := range r.items {
+					if it := &r.items[i]; it.rej != nil {
+						b.Reject(*it.rej)
+					} else {
+						b.Add(*it.f)
+					}
+				}
+			}
+			if !r.final {
+				continue
 			}
 			delete(waiting, next)
 			next++
@@ -104,13 +122,6 @@ func screenTable(ctx context.Context, t *holdings.Table, m *screener.Matcher, b 
 			if err != nil {
 				halt()
 				continue
-			}
-			for i := range r.items {
-				if it := &r.items[i]; it.rej != nil {
-					b.Reject(*it.rej)
-				} else {
-					b.Add(it.f)
-				}
 			}
 			rows += r.rows
 			if prog != nil {
@@ -126,6 +137,9 @@ func screenTable(ctx context.Context, t *holdings.Table, m *screener.Matcher, b 
 	}
 	for _, tl := range tallies {
 		b.AddTally(tl)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	if rows == 0 {
 		return t.NoRows()
@@ -146,10 +160,21 @@ type chunkSink struct {
 	seen  *seen
 	tally *screener.Tally
 	out   []chunkItem // findings to report and rejected rows, in order
+	flush func()      // sends out as a part of the chunk's result
 
 	key, ukey []byte
 	learn     int // what Holding teaches the memo: one of the learn* values
+
+	hits, misses int  // memo probes of identity keys
+	off          bool // the memo does not pay here: every row is matched
 }
+
+// A worker stops using the memo when, after memoTrial misses, fewer than
+// 1 in memoMinHit probes hit (a file whose rows seldom repeat a security).
+const (
+	memoTrial  = 50000
+	memoMinHit = 4
+)
 
 const (
 	learnNothing = iota
@@ -159,7 +184,7 @@ const (
 
 func (s *chunkSink) RawRow(r holdings.Row) (bool, error) {
 	s.learn = learnNothing
-	if s.opt.All {
+	if s.opt.All || s.off {
 		return false, nil // every row is reported in full: no shortcut
 	}
 	s.key = r.Key(s.key[:0])
@@ -171,10 +196,16 @@ func (s *chunkSink) RawRow(r holdings.Row) (bool, error) {
 	}
 	v, known := s.seen.rows.get(s.key)
 	if !known {
+		s.misses++
+		if s.misses >= memoTrial && s.hits*memoMinHit < s.hits+s.misses {
+			// Rows here seldom repeat: probing costs more than it saves.
+			s.off = true
+		}
 		ukey()
 		s.learn = learnIdentity
 		return false, nil
 	}
+	s.hits++
 	if v == outcomeClear {
 		units, ok := r.MarketValueUnits()
 		if !ok {
@@ -209,7 +240,9 @@ func (s *chunkSink) Holding(h *screener.Holding) error {
 			s.seen.rows.put(s.key, outcomeClear)
 			break
 		}
-		s.seen.rows.put(s.key, outcomeMatched)
+		if !s.seen.rows.put(s.key, outcomeMatched) {
+			break // the memo is full: keep no finding nobody can find
+		}
 		fallthrough
 	case learnTemplate:
 		if id, ok := s.seen.keep(&f); ok {
@@ -226,19 +259,30 @@ func (s *chunkSink) add(f *screener.Finding) {
 		s.tally.AddClearFinding(f)
 		return
 	}
-	s.out = append(s.out, chunkItem{f: *f})
+	g := *f
+	s.push(chunkItem{f: &g})
+}
+
+// maxPart is the most items a chunk's result holds before it is sent.
+const maxPart = 4096
+
+func (s *chunkSink) push(it chunkItem) {
+	s.out = append(s.out, it)
+	if len(s.out) >= maxPart {
+		s.flush()
+	}
 }
 
 func (s *chunkSink) Reject(e *screener.ParseError) error {
 	s.learn = learnNothing
 	c := *e
-	s.out = append(s.out, chunkItem{rej: &c})
+	s.push(chunkItem{rej: &c})
 	return nil
 }
 
 // chunkItem is a finding to report or a rejected row.
 type chunkItem struct {
-	f   screener.Finding
+	f   *screener.Finding
 	rej *screener.ParseError
 }
 
@@ -261,7 +305,7 @@ type seen struct {
 
 const (
 	seenBlock     = 256
-	seenMaxBlocks = 1 << 12
+	seenMaxBlocks = 64 // 16,384 findings (matching identities) at most
 )
 
 func newSeen() *seen { return &seen{rows: newMemo()} }

@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/screener/screener/screener/store"
 )
 
 // screenBoth screens files with the parallel table path and with the
@@ -69,6 +71,31 @@ func TestParallelSameOnBadFiles(t *testing.T) {
 		p, s := screenBoth(t, "--format", "json", f)
 		if p != s {
 			t.Errorf("%s: parallel and one-row reports differ:\n%s", filepath.Base(f), firstDiff(p, s))
+		}
+	}
+}
+
+// TestSaveKeepsFindings: a saved run keeps its findings whatever the
+// report's format (they used to stream past the run being saved).
+func TestSaveKeepsFindings(t *testing.T) {
+	demo := filepath.Join("..", "..", "testdata", "demo", "holdings.csv")
+	for _, format := range []string{"json", "csv", "text"} {
+		db := filepath.Join(t.TempDir(), "s.db")
+		var o, e bytes.Buffer
+		if err := run(context.Background(), []string{"screen", "--quiet", "--as-of", "2023-01-01", "--db", db, "--save", "--format", format, demo}, &o, &e); err != nil {
+			t.Fatal(err, e.String())
+		}
+		st, err := store.Open(db, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		infos, err := st.Runs()
+		st.Close()
+		if err != nil || len(infos) != 1 {
+			t.Fatalf("%s: runs %v, %v", format, infos, err)
+		}
+		if infos[0].Findings == 0 {
+			t.Errorf("--format %s --save: the saved run has no findings", format)
 		}
 	}
 }

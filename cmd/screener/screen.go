@@ -36,10 +36,10 @@ Examples:
   screener screen --us-person no offshore-fund.csv
 `
 
-// screenMemoryLimit is the soft memory limit of a screening run (see
-// runtime/debug.SetMemoryLimit). The live heap of a run is about 65 MB
-// (reference data, lists, matcher caches, the row memo, chunks in flight).
-const screenMemoryLimit = 120 << 20
+// screenGCPercent is the GOGC of a screening run. The live heap of a run
+// over a generated 1M-row file is about 65 MB (reference data, lists,
+// matcher caches, the row memo, chunks in flight).
+const screenGCPercent = 60
 
 type screenConfig struct {
 	lists      multiFlag
@@ -93,11 +93,13 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		// A soft limit on the heap: past it the collector works harder
-		// instead of letting the heap double, so a run over millions of
-		// rows stays within its memory budget. GOMEMLIMIT overrides it.
-		debug.SetMemoryLimit(screenMemoryLimit)
+	if os.Getenv("GOGC") == "" {
+		// The heap may grow to 1.6× the live heap before a collection
+		// instead of 2×, so a run over millions of rows stays within
+		// its memory budget. (A soft memory limit did that too, but made
+		// the collector thrash on files whose live heap came near it.)
+		// GOGC overrides it.
+		debug.SetGCPercent(screenGCPercent)
 	}
 	if c.cpuprofile != "" {
 		stop, err := startCPUProfile(c.cpuprofile)
@@ -168,15 +170,19 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer commit(false)
+	// A saved run keeps its findings in the database, so they are kept in
+	// memory and the report is written at the end; otherwise findings
+	// stream to the report as they come.
 	var stream screener.ReportSink
-	switch c.format {
-	case "json":
+	switch f := c.format; {
+	case c.save:
+	case f == "json":
 		js := screener.NewJSONSink(out)
 		if err := js.Head(&screener.Report{AsOf: at.Format(time.RFC3339), Lists: listInfos(lists)}); err != nil {
 			return err
 		}
 		stream = js
-	case "csv":
+	case f == "csv":
 		stream = screener.NewCSVSink(out, at.Format(time.RFC3339), listInfos(lists))
 	}
 	rep, held, err := screenFilesTo(ctx, fs.Args(), lists, dir, at, opt, c.save, progress(stderr, c.quiet), stream)
@@ -190,9 +196,14 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		fmt.Fprintf(stderr, "saved as run %d in %s\n", id, c.db)
 	}
-	if stream != nil {
+	switch {
+	case stream != nil:
 		err = stream.Close(rep)
-	} else {
+	case c.format == "json":
+		err = rep.WriteJSON(out)
+	case c.format == "csv":
+		err = rep.WriteCSV(out)
+	default:
 		err = rep.WriteText(out)
 	}
 	if err != nil {

@@ -158,6 +158,7 @@ type Table struct {
 	cur     int       // bytes since the last newline at buf[scanned]
 	curLine int       // line number at buf[scanned]
 	free    sync.Pool // chunk buffers given back by Release
+	done    bool      // the tail chunk has been handed out
 }
 
 // chunkBytes is about how much of the file one chunk holds (a variable so
@@ -168,6 +169,11 @@ var chunkBytes = 1 << 20
 // closed, when it is not a plain UTF-8 table or its header cannot be read:
 // ReadFile then reads it (and reports what is wrong).
 func OpenTable(path string) (t *Table, ok bool, err error) {
+	// Only a regular file can be read twice (a pipe, a FIFO or /dev/stdin
+	// would lose the bytes read here) and opened without blocking.
+	if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
+		return nil, false, nil
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, false, nil
@@ -250,28 +256,38 @@ func (t *Table) NoRows() error {
 
 // Chunk is a run of whole records of a Table.
 type Chunk struct {
-	Seq  int // 0, 1, 2... in file order
-	t    *Table
-	data []byte
-	line int // line number of data[0]
+	Seq    int // 0, 1, 2... in file order
+	t      *Table
+	data   []byte
+	stream io.Reader // the tail chunk: the rest of the file, instead of data
+	line   int       // line number of data[0]
 }
 
 // Next returns the next chunk, or nil after the last. It fails as ReadFile
 // does on a line longer than MaxLineBytes.
 func (t *Table) Next() (*Chunk, error) {
 	for {
+		if t.done {
+			return nil, nil
+		}
 		if !t.eof && len(t.buf) < chunkBytes {
 			if err := t.fill(); err != nil {
 				return nil, err
 			}
 			continue
 		}
-		if len(t.buf) == 0 {
+		if len(t.buf) == 0 || t.done {
 			return nil, nil
 		}
 		end := len(t.buf)
 		if !t.eof {
 			if end = recordsEnd(t.buf, byte(t.comma)); end == 0 {
+				if len(t.buf) >= 4*chunkBytes {
+					// A record of megabytes (a quote that never
+					// closes): the rest of the file is one last
+					// chunk, read as a stream.
+					return t.tail(), nil
+				}
 				// One record longer than a chunk: read on.
 				if err := t.fill(); err != nil {
 					return nil, err
@@ -292,6 +308,20 @@ func (t *Table) Next() (*Chunk, error) {
 		t.scanned -= end
 		return ch, nil
 	}
+}
+
+// tail returns the rest of the file as the last chunk: what is buffered,
+// then the file itself through lineCap, for encoding/csv to read as a
+// stream. Next returns nil after it.
+func (t *Table) tail() *Chunk {
+	ch := &Chunk{Seq: t.seq, t: t, line: t.line}
+	t.seq++
+	// lineCap counts lines from the chunk's start, as tableLoop's other
+	// line numbers do, and carries on from the last buffered byte.
+	lc := &lineCap{r: t.f, max: MaxLineBytes, cur: t.cur, line: t.curLine - t.line + 1}
+	ch.stream = io.MultiReader(bytes.NewReader(t.buf), lc)
+	t.buf, t.eof, t.done = nil, true, true
+	return ch
 }
 
 // fill reads up to chunkBytes more and checks the new bytes' line lengths
@@ -336,7 +366,9 @@ func (t *Table) fill() error {
 // and returns how many data rows it saw. It may run on any goroutine.
 func (ch *Chunk) Read(s Sink) (int, error) {
 	var cr records
-	if bytes.IndexByte(ch.data, '"') < 0 {
+	if ch.stream != nil {
+		cr = newCSV(bufio.NewReaderSize(ch.stream, 64<<10), ch.t.comma)
+	} else if bytes.IndexByte(ch.data, '"') < 0 {
 		cr = &lineSplitter{data: ch.data, comma: byte(ch.t.comma)}
 	} else {
 		cr = newCSV(bytes.NewReader(ch.data), ch.t.comma)

@@ -7,7 +7,9 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/screener/screener/screener"
 )
@@ -235,4 +237,43 @@ func FuzzChunkedTable(f *testing.F) {
 		p := writeTemp(t, "h.csv", content)
 		sameAsReadFile(t, p, size)
 	})
+}
+
+// TestChunkedTableQuoteNeverCloses: a quote that never closes makes the
+// rest of the file one record; past a few chunks the rest is read as one
+// stream (not rescanned), with ReadFile's rejects, line numbers and errors.
+func TestChunkedTableQuoteNeverCloses(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("portfolio,name,isin\nA,ok,HK0941009539\nA,\"never closed,HK0941009539\n")
+	for i := 0; i < 2000; i++ {
+		b.WriteString("A,swallowed,HK0941009539\n")
+	}
+	p := writeTemp(t, "h.csv", b.String())
+	sameAsReadFile(t, p, 16, 1000, 1<<20)
+	b.WriteString("A," + strings.Repeat("y", MaxLineBytes+10) + "\n")
+	p = writeTemp(t, "h.csv", b.String())
+	sameAsReadFile(t, p, 16, 1000, 1<<20)
+}
+
+// TestChunkedTableDeclinesFIFO: a FIFO (or a pipe, /dev/stdin) cannot be
+// read twice, so OpenTable must decline it without opening it (opening a
+// FIFO blocks until a writer comes).
+func TestChunkedTableDeclinesFIFO(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "fifo.csv")
+	if err := syscall.Mkfifo(p, 0o600); err != nil {
+		t.Skipf("no FIFOs here: %v", err)
+	}
+	done := make(chan bool, 1)
+	go func() {
+		_, ok, _ := OpenTable(p)
+		done <- ok
+	}()
+	select {
+	case ok := <-done:
+		if ok {
+			t.Fatal("OpenTable took a FIFO")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("OpenTable blocked on a FIFO")
+	}
 }

@@ -587,7 +587,8 @@ func tableLoop(cr records, c *columns, s Sink, skip func(rec []string) bool, lin
 		if err != nil {
 			var tooLong *lineTooLong
 			if errors.As(err, &tooLong) {
-				return rows, &screener.ParseError{File: c.file, Line: tooLong.line + lineOff, Reason: tooLong.Error(), Err: err}
+				tl := &lineTooLong{line: tooLong.line + lineOff, max: tooLong.max}
+				return rows, &screener.ParseError{File: c.file, Line: tl.line, Reason: tl.Error(), Err: tl}
 			}
 			pe, ok := csvReject(c.file, err)
 			if !ok {
