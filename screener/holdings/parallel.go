@@ -149,7 +149,6 @@ type Table struct {
 	f       *os.File
 	c       *columns
 	comma   rune
-	header  int    // line of the header row
 	buf     []byte // read and not yet handed out
 	line    int    // line number of buf[0]
 	eof     bool
@@ -204,29 +203,10 @@ func OpenTable(path string) (t *Table, ok bool, err error) {
 	if _, err := f.Seek(int64(bom), io.SeekStart); err != nil {
 		return nil, false, nil
 	}
-	br := bufio.NewReaderSize(&lineCap{r: f, max: MaxLineBytes}, 64<<10)
-	sniff, _ := br.Peek(16 << 10)
-	comma := sniffDelimiter(sniff)
-	cr := newCSV(br, comma)
-	var header []string
-	line := 0
-	for {
-		rec, err := cr.Read()
-		if err != nil {
-			return nil, false, nil
-		}
-		if allBlank(rec) {
-			continue
-		}
-		line, _ = cr.FieldPos(0)
-		header = append([]string(nil), rec...)
-		break
-	}
-	c, err := newColumns(path, line, header)
+	cr, c, err := readHeader(path, &lineCap{r: f, max: MaxLineBytes})
 	if err != nil {
 		return nil, false, nil
 	}
-	c.european = comma == ';'
 	start := int64(bom) + cr.InputOffset()
 	prefix := make([]byte, start)
 	if _, err := f.ReadAt(prefix, 0); err != nil {
@@ -236,7 +216,7 @@ func OpenTable(path string) (t *Table, ok bool, err error) {
 		return nil, false, nil
 	}
 	first := 1 + bytes.Count(prefix, []byte{'\n'})
-	t = &Table{name: path, f: f, c: c, comma: comma, header: line, line: first, curLine: first}
+	t = &Table{name: path, f: f, c: c, comma: cr.Comma, line: first, curLine: first}
 	if i := bytes.LastIndexByte(prefix, '\n'); i >= 0 {
 		t.cur = len(prefix) - i - 1
 	} else {
@@ -250,9 +230,7 @@ func (t *Table) Close() error { return t.f.Close() }
 
 // NoRows is the error of a table that has a header and no data rows, as
 // ReadFile gives it.
-func (t *Table) NoRows() error {
-	return &screener.ParseError{File: t.name, Line: t.header, Reason: "the file has a header but no data rows"}
-}
+func (t *Table) NoRows() error { return noRows(t.c) }
 
 // Chunk is a run of whole records of a Table.
 type Chunk struct {

@@ -116,6 +116,7 @@ var identifying = []field{fISIN, fCUSIP, fSEDOL, fFIGI, fLEI, fTicker, fSecurity
 type columns struct {
 	file     string
 	header   []string       // the header cells, copied
+	line     int            // the header's line (plain tables)
 	idx      [numFields]int // column index of each field, -1 when absent
 	european bool           // numbers are written 1.234,56
 	// portfolio is used when a row has no portfolio cell of its own (the
@@ -656,48 +657,61 @@ func extraBlank(rec []string, width int) bool {
 // alias table. A semicolon-separated file is taken to write European
 // numbers (1.234,56).
 func readTable(name string, r io.Reader, s Sink, info *Info) error {
-	br := bufio.NewReaderSize(r, 64<<10) // Read caps its lines (lineCap)
-	head, _ := br.Peek(16 << 10)
-	comma := sniffDelimiter(head)
-	cr := newCSV(br, comma)
-	var header []string
-	line := 0
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return &screener.ParseError{File: name, Reason: "no header row: the file has no text lines"}
-		}
-		if err != nil {
-			var tooLong *lineTooLong
-			if errors.As(err, &tooLong) {
-				return &screener.ParseError{File: name, Line: tooLong.line, Reason: tooLong.Error(), Err: err}
-			}
-			if pe, ok := csvReject(name, err); ok {
-				pe.Reason = "header: " + pe.Reason
-				return pe
-			}
-			return &screener.ParseError{File: name, Reason: "read: " + err.Error(), Err: err}
-		}
-		if allBlank(rec) {
-			continue
-		}
-		line, _ = cr.FieldPos(0)
-		header = append([]string(nil), rec...)
-		break
-	}
-	c, err := newColumns(name, line, header)
+	cr, c, err := readHeader(name, r) // Read caps its lines (lineCap)
 	if err != nil {
 		return err
 	}
-	c.european = comma == ';'
 	rows, err := tableLoop(cr, c, s, nil, 0)
 	if err != nil {
 		return err
 	}
 	if rows == 0 {
-		return &screener.ParseError{File: name, Line: line, Reason: "the file has a header but no data rows"}
+		return noRows(c)
 	}
 	return nil
+}
+
+// readHeader sniffs the delimiter of a plain table, reads its first
+// non-blank record as the header and maps it. The reader it returns is
+// positioned at the first data record.
+func readHeader(name string, r io.Reader) (*csv.Reader, *columns, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(16 << 10)
+	comma := sniffDelimiter(head)
+	cr := newCSV(br, comma)
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil, nil, &screener.ParseError{File: name, Reason: "no header row: the file has no text lines"}
+		}
+		if err != nil {
+			var tooLong *lineTooLong
+			if errors.As(err, &tooLong) {
+				return nil, nil, &screener.ParseError{File: name, Line: tooLong.line, Reason: tooLong.Error(), Err: err}
+			}
+			if pe, ok := csvReject(name, err); ok {
+				pe.Reason = "header: " + pe.Reason
+				return nil, nil, pe
+			}
+			return nil, nil, &screener.ParseError{File: name, Reason: "read: " + err.Error(), Err: err}
+		}
+		if allBlank(rec) {
+			continue
+		}
+		line, _ := cr.FieldPos(0)
+		c, err := newColumns(name, line, rec)
+		if err != nil {
+			return nil, nil, err
+		}
+		c.line = line
+		c.european = comma == ';'
+		return cr, c, nil
+	}
+}
+
+// noRows is the error of a table with a header and no data rows.
+func noRows(c *columns) error {
+	return &screener.ParseError{File: c.file, Line: c.line, Reason: "the file has a header but no data rows"}
 }
 
 // MaxLineBytes is the longest line a table may have. A holdings row is a
