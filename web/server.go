@@ -31,7 +31,7 @@ import (
 // Config wires a Server. Store, Lists and Dir are required.
 type Config struct {
 	// Store keeps users, keys, sessions, snapshots, runs and decisions.
-	Store *store.Store
+	Store store.Interface
 	// Lists are the built-in list snapshots (the embedded default). A stored
 	// snapshot of the same list replaces one; New stores a built-in list the
 	// store does not have yet (or has only older), so that runs and reviewer
@@ -70,7 +70,7 @@ const apiBodyLimit = 1 << 20
 // Server is the web app and the API. It is an http.Handler.
 type Server struct {
 	cfg    Config
-	st     *store.Store
+	st     store.Interface
 	log    *slog.Logger
 	e      *echo.Echo
 	eng    atomic.Pointer[engine]

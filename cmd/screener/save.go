@@ -11,7 +11,7 @@ import (
 
 // storeLists returns the latest stored snapshot of every list in st, or nil
 // when st holds none.
-func storeLists(st *store.Store) ([]*screener.List, error) {
+func storeLists(st store.Interface) ([]*screener.List, error) {
 	ls, _, err := st.LatestLists()
 	if err != nil {
 		return nil, fmt.Errorf("read stored lists: %w", err)
@@ -22,7 +22,7 @@ func storeLists(st *store.Store) ([]*screener.List, error) {
 // saveRun keeps a screening run — the holdings, the report byte for byte and
 // the snapshot ids it used — importing the lists first (a no-op for lists
 // already stored).
-func saveRun(st *store.Store, user, portfolio string, at time.Time, files []string, held []screener.Holding,
+func saveRun(st store.Interface, user, portfolio string, at time.Time, files []string, held []screener.Holding,
 	rep *screener.Report, lists []*screener.List) (uint64, error) {
 	res, err := st.Import(lists, store.ImportOptions{User: user})
 	if err != nil {

@@ -127,7 +127,7 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	default:
 		return screener.Errorf(screener.KindInvalid, "--format %q: want text, csv or json", c.format)
 	}
-	var st *store.Store
+	var st store.Interface
 	if c.db != "" {
 		if st, err = openStore(c.db, c.save); err != nil {
 			return err

@@ -75,7 +75,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lv}))
 
-	st, err := store.Open(*db, nil)
+	st, err := openStore(*db, true)
 	if err != nil {
 		return err
 	}
@@ -134,7 +134,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // firstAdmin creates the user admin when the store has no users.
-func firstAdmin(st *store.Store, stderr io.Writer) error {
+func firstAdmin(st store.Interface, stderr io.Writer) error {
 	users, err := st.Users()
 	if err != nil || len(users) > 0 {
 		return err
@@ -196,7 +196,7 @@ func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if sub == "list" {
-		st, err := store.Open(*db, nil)
+		st, err := openStore(*db, true)
 		if err != nil {
 			return err
 		}
@@ -241,7 +241,7 @@ func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(*db, nil)
+	st, err := openStore(*db, true)
 	if err != nil {
 		return err
 	}
@@ -307,7 +307,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return screener.Errorf(screener.KindInvalid, "--role %q: want one of %s", *role, strings.Join(web.Roles, ", "))
 		}
 	}
-	st, err := store.Open(*db, nil)
+	st, err := openStore(*db, true)
 	if err != nil {
 		return err
 	}

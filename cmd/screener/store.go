@@ -22,26 +22,32 @@ import (
 
 var errNotYet = errors.New("not implemented yet")
 
-// defaultDB is the database file used when --db is not given.
+// defaultDB is the database file used when neither --db nor SCREENER_DB
+// is given.
 const defaultDB = "screener.db"
 
-// dbFlag adds --db to fs.
+// dbFlag adds --db to fs; its default is $SCREENER_DB, else screener.db.
 func dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("db", defaultDB, "database `FILE` (default: screener.db in the current folder)")
+	def := defaultDB
+	if v := os.Getenv("SCREENER_DB"); v != "" {
+		def = v
+	}
+	return fs.String("db", def, "database: a bbolt `FILE` or a postgres://... URL (default: $SCREENER_DB, else screener.db in the current folder)")
 }
 
-// openStore opens the database at path; unless create is set, a missing
-// file is an error rather than a new empty database.
-func openStore(path string, create bool) (*store.Store, error) {
-	if !create {
-		if _, err := os.Stat(path); err != nil {
+// openStore opens the database dsn names: a postgres:// URL or a bbolt
+// file. Unless create is set, a missing file is an error rather than a new
+// empty database.
+func openStore(dsn string, create bool) (store.Interface, error) {
+	if !create && !store.IsURL(dsn) {
+		if _, err := os.Stat(dsn); err != nil {
 			if errors.Is(err, os.ErrNotExist) {
-				return nil, screener.Errorf(screener.KindNotFound, "no database at %s: create one with 'screener lists import --db %s PATH'", path, path)
+				return nil, screener.Errorf(screener.KindNotFound, "no database at %s: create one with 'screener lists import --db %s PATH'", dsn, dsn)
 			}
 			return nil, err
 		}
 	}
-	return store.Open(path, nil)
+	return store.OpenDSN(context.Background(), dsn, nil)
 }
 
 // readCmd is a command that reads the database: --db, --format text|json
@@ -72,7 +78,7 @@ func (c *readCmd) parse(args []string, want int) ([]string, error) {
 }
 
 // open is parse, then opens the database, which must exist.
-func (c *readCmd) open(args []string, want int) (*store.Store, []string, error) {
+func (c *readCmd) open(args []string, want int) (store.Interface, []string, error) {
 	pos, err := c.parse(args, want)
 	if err != nil {
 		return nil, nil, err
@@ -649,7 +655,11 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer s.Close()
-	n, err := s.BackupFile(pos[0])
+	b, ok := s.(store.Backuper)
+	if !ok {
+		return screener.Errorf(screener.KindInvalid, "backup: %s is not a database file; back PostgreSQL up with its own tools (pg_dump)", s.Path())
+	}
+	n, err := b.BackupFile(pos[0])
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/screener/screener/screener"
+)
+
+// Interface is what the web app and the CLI need from a store. Two
+// implementations keep the same records with the same rules (audit record
+// in the same transaction as its action, one hash chain, repeat imports
+// recognised, removal limit): *Store, the embedded bbolt file (the
+// default), and the PostgreSQL store in package screener/store/postgres,
+// which several processes may share.
+//
+// The record types (Snapshot, Run, RunInfo, Portfolio, Review, User,
+// Session, APIKey, AuditRecord...) are this package's; both stores return
+// them. When you add a method here, add it to *Store and to the PostgreSQL
+// store (or make it return ErrNotSupported there, and say so in
+// STORE-ADDITIONS.md); the contract suite in screener/store/storetest runs
+// against both.
+type Interface interface {
+	// Close releases the store.
+	Close() error
+	// Path names the store for messages: the file, or the database URL
+	// without its password.
+	Path() string
+	// Schema returns the schema version the store holds.
+	Schema() (uint64, error)
+	// Check runs the store's consistency check.
+	Check() error
+
+	// Lists.
+	Import(lists []*screener.List, opt ImportOptions) ([]ImportResult, error)
+	Snapshot(id uint64) (Snapshot, error)
+	List(id uint64) (*screener.List, error)
+	Snapshots(list string) ([]Snapshot, error)
+	LatestLists() ([]*screener.List, []Snapshot, error)
+	ResolveSnapshot(list, ref string) (Snapshot, error)
+	Diff(from, to uint64) (screener.ListDiff, error)
+
+	// Runs and portfolios.
+	SaveRun(run Run) (uint64, error)
+	Runs() ([]RunInfo, error)
+	RunInfo(id uint64) (RunInfo, error)
+	Run(id uint64) (Run, error)
+	RunReport(id uint64) (json.RawMessage, error)
+	Portfolios() ([]Portfolio, error)
+
+	// Review decisions.
+	Decide(d screener.ReviewDecision) (screener.ReviewDecision, error)
+	Decisions() ([]screener.ReviewDecision, error)
+	DecideFinding(ref FindingRef, d screener.Decision) (screener.ReviewDecision, error)
+	OpenReviews() ([]Review, error)
+
+	// Users, sessions and API keys.
+	PutUser(actor string, u User) (User, error)
+	User(name string) (User, error)
+	Users() ([]User, error)
+	Login(user string, ttl time.Duration) (string, Session, error)
+	LoginFailed(user, reason string) error
+	Session(token string) (Session, error)
+	Logout(token string) error
+	CreateAPIKey(actor, name, role string) (string, APIKey, error)
+	APIKeyByHash(hash string) (APIKey, error)
+	APIKeys() ([]APIKey, error)
+	RevokeAPIKey(actor, hash string) error
+
+	// The audit log.
+	Audit(since uint64, limit int) ([]AuditRecord, error)
+	AuditHead() (uint64, string, error)
+	VerifyAudit() error
+}
+
+// Backuper is a store that can write a consistent copy of itself as one
+// file (the bbolt store; PostgreSQL is backed up with its own tools).
+type Backuper interface {
+	Backup(w io.Writer) (int64, error)
+	BackupFile(path string) (int64, error)
+}
+
+var _ Interface = (*Store)(nil)
+var _ Backuper = (*Store)(nil)
+
+// ErrNotSupported is in the chain of the error a store returns for a method
+// it does not implement yet (errors.Is(err, ErrNotSupported)).
+var ErrNotSupported = errors.New("not supported by this store yet")
+
+// NotSupported returns the error of a method a store does not implement yet,
+// naming both, for example NotSupported("the PostgreSQL store", "FundHoldings").
+func NotSupported(storeName, method string) error {
+	return &screener.Error{Kind: screener.KindInvalid, Message: fmt.Sprintf("%s is not supported by %s yet", method, storeName), Err: ErrNotSupported}
+}
+
+// Opener opens a store from a data source name.
+type Opener func(ctx context.Context, dsn string, opt *Options) (Interface, error)
+
+var (
+	openersMu sync.RWMutex
+	openers   = map[string]Opener{}
+)
+
+// Register makes a store available to OpenDSN under a URL scheme (such as
+// "postgres"). The PostgreSQL store registers itself when its package is
+// imported, as database/sql drivers do: this package cannot import it.
+func Register(scheme string, open Opener) {
+	openersMu.Lock()
+	defer openersMu.Unlock()
+	openers[scheme] = open
+}
+
+// IsURL reports whether dsn names a store by URL (scheme://...) rather than
+// a bbolt file path.
+func IsURL(dsn string) bool {
+	i := strings.Index(dsn, "://")
+	return i > 0 && !strings.ContainsAny(dsn[:i], `/\.`)
+}
+
+// OpenDSN opens the store dsn names: a URL whose scheme a store registered
+// (postgres://... or postgresql://...), or else a bbolt file path, opened
+// with Open.
+func OpenDSN(ctx context.Context, dsn string, opt *Options) (Interface, error) {
+	if !IsURL(dsn) {
+		s, err := Open(dsn, opt)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+	scheme := dsn[:strings.Index(dsn, "://")]
+	openersMu.RLock()
+	open := openers[strings.ToLower(scheme)]
+	openersMu.RUnlock()
+	if open == nil {
+		return nil, screener.Errorf(screener.KindInvalid, "database %s: no store for %s:// in this program (want a file path or postgres://...)", RedactDSN(dsn), scheme)
+	}
+	return open(ctx, dsn, opt)
+}
+
+// RedactDSN returns dsn with any password replaced by "xxxxx", for
+// messages and logs.
+func RedactDSN(dsn string) string {
+	i := strings.Index(dsn, "://")
+	if i < 0 {
+		return dsn
+	}
+	rest := dsn[i+3:]
+	at := strings.IndexByte(rest, '@')
+	if at < 0 {
+		return dsn
+	}
+	cred := rest[:at]
+	if c := strings.IndexByte(cred, ':'); c >= 0 {
+		cred = cred[:c] + ":xxxxx"
+	}
+	return fmt.Sprintf("%s://%s%s", dsn[:i], cred, rest[at:])
+}
