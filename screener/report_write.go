@@ -123,14 +123,18 @@ func joinBasis(bs []Basis) string {
 	return strings.Join(s, " ")
 }
 
+// neutraliseRow neutralises every text cell of r, whatever its source:
+// holdings, list entries (a custom list can carry "=HYPERLINK(...)" in an
+// entry id or program), the portfolio name a user typed, or our own words.
 func neutraliseRow(r *csvRow) {
-	for _, p := range []*string{&r.File, &r.Portfolio, &r.Name, &r.ISIN, &r.CUSIP, &r.SEDOL, &r.Ticker,
-		&r.Exchange, &r.Issuer, &r.Currency, &r.EntryName, &r.Action, &r.Policy, &r.Evidence, &r.Lists} {
+	for _, p := range []*string{&r.File, &r.Portfolio, &r.USPerson, &r.Name, &r.ISIN, &r.CUSIP, &r.SEDOL, &r.Ticker,
+		&r.Exchange, &r.Issuer, &r.Currency, &r.Status, &r.Basis, &r.EntryList, &r.EntryID, &r.EntryName, &r.Program,
+		&r.ListingDate, &r.EffectiveDate, &r.DivestmentDate, &r.Action, &r.Policy, &r.Evidence, &r.AsOf, &r.Lists} {
 		*p = NeutraliseCell(*p)
 	}
-	// Quantity and market value are decimals written by us: numbers stay
-	// numbers (-2513764.12 is not a formula).
-	for _, p := range []*string{&r.Quantity, &r.MarketValue} {
+	// Quantity, market value and days left are numbers written by us:
+	// numbers stay numbers (-2513764.12 is not a formula).
+	for _, p := range []*string{&r.Quantity, &r.MarketValue, &r.DaysLeft} {
 		if *p != "" && !isPlainNumber(*p) {
 			*p = NeutraliseCell(*p)
 		}

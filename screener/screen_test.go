@@ -263,6 +263,9 @@ func TestCSVInjection(t *testing.T) {
 		Security:    Security{Name: "@SUM(A1:A9)", Ticker: "+1"},
 		MarketValue: decimal.RequireFromString("-2513764.12"), Quantity: decimal.RequireFromString("-5"),
 		Evidence: []string{"-cmd"},
+		// A custom list's entry carries formulas too: its cells are
+		// neutralised like the holdings'.
+		Entry: &EntryRef{List: "=cmd|' /C calc'!A0", ID: "=HYPERLINK(\"http://evil\",\"1\")", Name: "+x", Program: "@P"},
 	}}}
 	var buf bytes.Buffer
 	if err := r.WriteCSV(&buf); err != nil {
@@ -279,6 +282,7 @@ func TestCSVInjection(t *testing.T) {
 	for k, want := range map[string]string{
 		"portfolio": `'=HYPERLINK("http://evil")`, "security_name": "'@SUM(A1:A9)", "ticker": "'+1",
 		"evidence": "'-cmd", "market_value": "-2513764.12", "quantity": "-5",
+		"list": `'=cmd|' /C calc'!A0`, "entry_id": `'=HYPERLINK("http://evil","1")`, "entry_name": "'+x", "program": "'@P",
 	} {
 		if col[k] != want {
 			t.Errorf("%s = %q, want %q", k, col[k], want)

@@ -92,8 +92,12 @@ func (p *principal) has(roles ...string) bool {
 	return false
 }
 
-// sessionCookie names the session cookie.
-const sessionCookie = "screener_session"
+// sessionCookie names the session cookie; sessionCtxKey keeps a valid
+// session's token in the request context (the CSRF token derives from it).
+const (
+	sessionCookie = "screener_session"
+	sessionCtxKey = "session_token"
+)
 
 // withSession loads the session user, if any, into the context; it never
 // refuses a request (requireRole does).
@@ -106,6 +110,7 @@ func (s *Server) withSession(next echo.HandlerFunc) echo.HandlerFunc {
 				u, err := s.st.User(sess.User)
 				if err == nil && !u.Disabled {
 					c.Set(principalKey, &principal{Name: u.Name, Role: u.Role})
+					c.Set(sessionCtxKey, ck.Value)
 				}
 			} else if screener.KindOf(err) != screener.KindNotFound {
 				return err
@@ -141,24 +146,40 @@ func roleGate(roles []string, refused func(p *principal, c echo.Context) error) 
 	}
 }
 
-// login checks a name and password and opens a session.
+// login checks a name and password and opens a session. A name or
+// address with too many recent failures is refused (*errThrottled) before
+// the password is checked; a name that cannot be a user's (too long, odd
+// characters) fails without a password hash and reaches the audit log
+// clipped.
 func (s *Server) login(c echo.Context, name, password string) error {
-	u, err := s.st.User(name)
-	if err != nil && screener.KindOf(err) != screener.KindNotFound {
+	addr := c.RealIP()
+	key := name
+	if !validUserName(name) {
+		key = clipRunes(name, 64)
+	}
+	if err := s.throttled(key, addr); err != nil {
 		return err
 	}
+	var u store.User
+	var err error
 	ok := false
-	if err == nil && !u.Disabled {
-		ok = checkPassword(u.PasswordHash, password)
-	} else {
-		checkPassword(dummyHash(), password)
+	if validUserName(name) {
+		u, err = s.st.User(name)
+		if err != nil && screener.KindOf(err) != screener.KindNotFound {
+			return err
+		}
+		if err == nil && !u.Disabled {
+			ok = checkPassword(u.PasswordHash, password)
+		} else {
+			checkPassword(dummyHash(), password)
+		}
 	}
 	if !ok || u.Role == RoleBroker {
 		reason := "wrong name or password"
 		if ok {
 			reason = "brokers use the API"
 		}
-		if err := s.st.LoginFailed(name, reason); err != nil {
+		if _, err := s.st.LoginFailed(key, addr, reason, nameThrottle.forget); err != nil {
 			return err
 		}
 		return errBadLogin
@@ -169,7 +190,17 @@ func (s *Server) login(c echo.Context, name, password string) error {
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: tok, Path: "/", Expires: sess.Expires,
 		HttpOnly: true, Secure: s.secure(c), SameSite: http.SameSiteLaxMode})
+	// A new session gets a new CSRF token, derived from it (see csrf).
+	s.setCSRFCookie(c, csrfFor(tok))
 	return nil
+}
+
+// clipRunes cuts s to at most n runes.
+func clipRunes(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
 }
 
 var errBadLogin = errors.New("wrong name or password")
@@ -182,6 +213,7 @@ func (s *Server) logout(c echo.Context) error {
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: s.secure(c), SameSite: http.SameSiteLaxMode})
+	s.setCSRFCookie(c, newToken())
 	return nil
 }
 

@@ -85,7 +85,13 @@ func newFixture(t *testing.T, mod ...func(*Config)) *fixture {
 
 func newFixtureTB(t testing.TB, mod ...func(*Config)) *fixture {
 	t.Helper()
-	st, err := store.Open(filepath.Join(t.TempDir(), "web.db"), nil)
+	return newFixtureStore(t, nil, mod...)
+}
+
+// newFixtureStore is newFixture with the store opened with opt.
+func newFixtureStore(t testing.TB, opt *store.Options, mod ...func(*Config)) *fixture {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), "web.db"), opt)
 	if err != nil {
 		t.Fatal(err)
 	}

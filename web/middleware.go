@@ -2,12 +2,16 @@ package web
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 )
@@ -86,21 +90,34 @@ func newToken() string {
 }
 
 // csrf issues the token on safe requests and checks it on the others.
+// Signed in, the token is derived from the session's token (csrfFor), so it
+// changes at every sign-in and a token from another session never passes;
+// signed out (the sign-in form), it is the double-submit cookie alone.
 func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		tok := ""
 		if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) >= 32 {
 			tok = ck.Value
 		}
+		bound := ""
+		if st, ok := c.Get(sessionCtxKey).(string); ok && st != "" {
+			bound = csrfFor(st)
+		}
 		switch c.Request().Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
-			if tok == "" {
+			switch {
+			case bound != "" && tok != bound:
+				tok = bound
+				s.setCSRFCookie(c, tok)
+			case tok == "":
 				tok = newToken()
-				c.SetCookie(&http.Cookie{Name: csrfCookie, Value: tok, Path: "/", HttpOnly: true,
-					Secure: s.secure(c), SameSite: http.SameSiteStrictMode, MaxAge: 7 * 24 * 3600})
+				s.setCSRFCookie(c, tok)
 			}
 			c.Set(csrfCtxKey, tok)
 			return next(c)
+		}
+		if bound != "" && tok != bound {
+			tok = "" // the cookie must be this session's token too
 		}
 		c.Set(csrfCtxKey, tok)
 		mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
@@ -118,6 +135,18 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// csrfFor is the CSRF token of a session: a one-way function of the
+// session token, so knowing it reveals nothing of the session.
+func csrfFor(sessionToken string) string {
+	sum := sha256.Sum256([]byte("screener csrf\x00" + sessionToken))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+func (s *Server) setCSRFCookie(c echo.Context, tok string) {
+	c.SetCookie(&http.Cookie{Name: csrfCookie, Value: tok, Path: "/", HttpOnly: true,
+		Secure: s.secure(c), SameSite: http.SameSiteStrictMode, MaxAge: 7 * 24 * 3600})
+}
+
 // checkCSRF compares the cookie's token with the one the form sent.
 func checkCSRF(cookie, sent string) error {
 	if cookie == "" || sent == "" || subtle.ConstantTimeCompare([]byte(cookie), []byte(sent)) != 1 {
@@ -129,4 +158,67 @@ func checkCSRF(cookie, sent string) error {
 func csrfToken(c echo.Context) string {
 	t, _ := c.Get(csrfCtxKey).(string)
 	return t
+}
+
+// validText refuses a request whose path, query or header values are not
+// valid UTF-8 (400), before any handler reads them: a stored string must
+// re-encode to the bytes it was stored as (the audit chain hashes them),
+// and nothing a person typed is fixed up silently. Form bodies are checked
+// by validForm, multipart fields by streamForm, file names by displayName.
+func (s *Server) validText(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		if !utf8.ValidString(req.URL.Path) {
+			return invalid("the address is not valid UTF-8")
+		}
+		q, err := url.ParseQuery(req.URL.RawQuery)
+		if err != nil {
+			return invalid("the query string is malformed: %v", err)
+		}
+		if k, ok := invalidValues(q); !ok {
+			return invalid("query parameter %q is not valid UTF-8", k)
+		}
+		for k, vs := range req.Header {
+			for _, v := range vs {
+				if !utf8.ValidString(v) {
+					return invalid("header %s is not valid UTF-8", k)
+				}
+			}
+		}
+		return next(c)
+	}
+}
+
+// validForm refuses a URL-encoded form body with a field that is not valid
+// UTF-8 (400).
+func validForm(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		mt, _, _ := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
+		if req.Method == http.MethodPost && mt == echo.MIMEApplicationForm {
+			if err := req.ParseForm(); err != nil {
+				return wrapBodyErr(err, "read the form")
+			}
+			if k, ok := invalidValues(req.PostForm); !ok {
+				return invalid("form field %q is not valid UTF-8", k)
+			}
+		}
+		return next(c)
+	}
+}
+
+// invalidValues returns the first name or value of v that is not valid
+// UTF-8, and false; or "", true.
+func invalidValues(v url.Values) (string, bool) {
+	for k, vs := range v {
+		if !utf8.ValidString(k) {
+			return strings.ToValidUTF8(k, "\uFFFD"), false
+		}
+		for _, x := range vs {
+			if !utf8.ValidString(x) {
+				return k, false
+			}
+		}
+	}
+	return "", true
 }

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"github.com/screener/screener/screener"
@@ -18,9 +20,25 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: only a relative path
+// that starts with one "/" followed by something that is not a slash,
+// backslash or control character, with no control character anywhere
+// (browsers drop tabs and newlines, so "/\t/evil.example" is
+// "//evil.example"), and that parses with no scheme and no host.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if len(next) < 1 || len(next) > 2048 || next[0] != '/' {
+		return "/"
+	}
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f || r == '\\' || (r >= 0x80 && r < 0xa0) || r == utf8.RuneError {
+			return "/"
+		}
+	}
+	if len(next) > 1 && next[1] == '/' {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
 		return "/"
 	}
 	return next
@@ -40,9 +58,13 @@ func (s *Server) loginPost(c echo.Context) error {
 	name, pw := trimName(c.FormValue("name")), c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
 	err := s.login(c, name, pw)
+	var te *errThrottled
+	if errors.As(err, &te) {
+		return s.loginRefused(c, te, next, clipRunes(name, 64))
+	}
 	if errors.Is(err, errBadLogin) {
 		return s.renderStatus(c, http.StatusUnauthorized, "login", pageData{Title: "Sign in",
-			Data: loginData{Next: next, Name: name, Error: "Wrong name or password."}})
+			Data: loginData{Next: next, Name: clipRunes(name, 64), Error: "Wrong name or password."}})
 	}
 	if err != nil {
 		return err
@@ -415,17 +437,21 @@ func (s *Server) auditPage(c echo.Context) error {
 }
 
 type usersView struct {
-	Users  []store.User
-	Keys   []store.APIKey
-	Roles  []string
-	NewKey string
-	KeyFor string
+	Throttles []throttleRow
+	Users     []store.User
+	Keys      []store.APIKey
+	Roles     []string
+	NewKey    string
+	KeyFor    string
 }
 
 func (s *Server) usersView() (usersView, error) {
 	v := usersView{Roles: Roles}
 	var err error
 	if v.Users, err = s.st.Users(); err != nil {
+		return v, err
+	}
+	if v.Throttles, err = s.throttlesView(); err != nil {
 		return v, err
 	}
 	v.Keys, err = s.st.APIKeys()

@@ -20,6 +20,7 @@ func (s *Server) routes() {
 	e.Use(s.requestLog)
 	e.Use(middleware.Recover())
 	e.Use(s.securityHeaders)
+	e.Use(s.validText) // hardening: no invalid UTF-8 reaches a handler
 
 	// Health, the API document and static files: no credentials.
 	e.GET("/healthz", s.healthz)
@@ -40,7 +41,7 @@ func (s *Server) routes() {
 	api.GET("/lists/:list/diff", s.apiDiff)
 
 	// Pages.
-	pg := e.Group("", s.withSession, s.pageBodyLimit(), s.csrf)
+	pg := e.Group("", s.withSession, s.pageBodyLimit(), validForm, s.csrf)
 	pg.GET("/login", s.loginPage)
 	pg.POST("/login", s.loginPost)
 	pg.POST("/logout", s.logoutPost)
@@ -65,6 +66,9 @@ func (s *Server) routes() {
 	pg.POST("/admin/users", s.userPost, admin)
 	pg.POST("/admin/keys", s.keyPost, admin)
 	pg.POST("/admin/keys/revoke", s.keyRevokePost, admin)
+
+	// Hardening: an admin lifts a sign-in lockout.
+	pg.POST("/admin/users/unlock", s.unlockPost, admin)
 }
 
 // pageBodyLimit bounds page request bodies before anything reads them: the

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"github.com/screener/screener/screener"
@@ -165,6 +166,9 @@ func streamForm(c echo.Context, fileField string, csrf bool, file func(f formFie
 		}
 		if len(b) > maxField {
 			return nil, invalid("form field %q is longer than %d bytes", name, maxField)
+		}
+		if !utf8.ValidString(name) || !utf8.Valid(b) {
+			return nil, invalid("form field %q is not valid UTF-8", strings.ToValidUTF8(name, "\uFFFD"))
 		}
 		f[name] = string(b)
 	}

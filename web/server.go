@@ -79,6 +79,9 @@ type Server struct {
 	limit  *limiter
 	pages  map[string]pageTemplate
 	loaded atomic.Bool
+	// wall is the real clock of sign-in throttling (the store stamps
+	// failures with its own clock; tests set both).
+	wall func() time.Time
 }
 
 // engine is the matcher and the lists it was built from, swapped whole when
@@ -121,7 +124,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 12 * time.Hour
 	}
-	s := &Server{cfg: cfg, st: cfg.Store, log: cfg.Logger, keys: keyCache{m: map[string]cachedKey{}}}
+	s := &Server{cfg: cfg, st: cfg.Store, log: cfg.Logger, keys: keyCache{m: map[string]cachedKey{}}, wall: time.Now}
 	if cfg.RateLimit > 0 {
 		s.limit = newLimiter(cfg.RateLimit, cfg.Burst)
 	}
@@ -139,6 +142,9 @@ func New(cfg Config) (*Server, error) {
 	s.e = echo.New()
 	s.e.HideBanner, s.e.HidePort = true, true
 	s.e.HTTPErrorHandler = s.handleError
+	// The client address (sign-in throttling) is the connection's peer:
+	// X-Forwarded-For is whatever a client wants it to be.
+	s.e.IPExtractor = echo.ExtractIPDirect()
 	s.routes()
 	return s, nil
 }

@@ -41,13 +41,18 @@ func dbFlag(fs *flag.FlagSet) *string {
 func openStore(dsn string, create bool) (store.Interface, error) {
 	if !create && !store.IsURL(dsn) {
 		if _, err := os.Stat(dsn); err != nil {
-			if errors.Is(err, os.ErrNotExist) {
-				return nil, screener.Errorf(screener.KindNotFound, "no database at %s: create one with 'screener lists import --db %s PATH'", dsn, dsn)
-			}
-			return nil, err
+			return nil, openMissing(dsn, err)
 		}
 	}
 	return store.OpenDSN(context.Background(), dsn, nil)
+}
+
+// openMissing explains a database file that cannot be found.
+func openMissing(path string, err error) error {
+	if errors.Is(err, os.ErrNotExist) {
+		return screener.Errorf(screener.KindNotFound, "no database at %s: create one with 'screener lists import --db %s PATH'", path, path)
+	}
+	return err
 }
 
 // readCmd is a command that reads the database: --db, --format text|json
@@ -539,8 +544,9 @@ Usage: screener audit verify [--db FILE]
 The audit log records every import, saved run, review decision, login and
 user or API-key change, each chained to the one before by a SHA-256 hash.
 'verify' checks the whole chain and prints the number of records; if a
-record was altered, removed or inserted it names the first bad one and exits
-with status 1. 'list' prints the records.
+record was altered, removed or inserted it names every bad one (on stderr)
+and exits with status 1. It opens the file read-only, so it checks a
+read-only copy (a backup on write-protected media) as well. 'list' prints the records.
 
 Examples:
   screener audit verify --db screener.db
@@ -576,15 +582,27 @@ func runAuditVerify(args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return errUsage
 	}
-	s, err := openStore(*db, false)
+	// Read-only: verify a copy on read-only media, or a file another
+	// reader has open, and never change what is being checked.
+	var s store.Interface
+	if store.IsURL(*db) {
+		s, err = openStore(*db, false)
+	} else if _, err = os.Stat(*db); err != nil {
+		return openMissing(*db, err)
+	} else {
+		s, err = store.Open(*db, &store.Options{ReadOnly: true})
+	}
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	if err := s.VerifyAudit(); err != nil {
-		var ae *store.AuditError
-		if errors.As(err, &ae) {
-			return &exitError{code: 1, msg: fmt.Sprintf("audit log of %s does not verify: %v", *db, ae)}
+		var all store.AuditErrors
+		if errors.As(err, &all) {
+			for _, ae := range all {
+				fmt.Fprintf(stderr, "bad: %v\n", ae)
+			}
+			return &exitError{code: 1, msg: fmt.Sprintf("audit log of %s does not verify: %d bad record(s), first: %v", *db, len(all), all[0])}
 		}
 		return err
 	}

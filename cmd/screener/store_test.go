@@ -89,10 +89,17 @@ func TestListsImportHistoryDiff(t *testing.T) {
 	if err := os.WriteFile(db, raw, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = runCmd(t, "audit", "verify", "--db", db)
+	// verify opens the file read-only: it checks a write-protected copy.
+	if err := os.Chmod(db, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, err := runCmd(t, "audit", "verify", "--db", db)
 	var ee *exitError
 	if !errors.As(err, &ee) || ee.code != 1 || !strings.Contains(ee.msg, "audit record 1: hash mismatch") {
 		t.Errorf("audit verify after tampering: %v, want exit 1 naming record 1", err)
+	}
+	if !strings.Contains(stderr, "bad: audit record 1: hash mismatch") {
+		t.Errorf("audit verify lists no bad records on stderr: %q", stderr)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -20,6 +21,7 @@ const (
 	ActionUserUpdate  = "user.update"
 	ActionLogin       = "login"
 	ActionLoginFailed = "login.failed"
+	ActionLoginUnlock = "login.unlock"
 	ActionLogout      = "logout"
 	ActionKeyCreate   = "key.create"
 	ActionKeyRevoke   = "key.revoke"
@@ -83,6 +85,17 @@ func (s *Store) audit(tx *bolt.Tx, actor, action, subject string, detail map[str
 	if actor == "" {
 		actor = "unknown"
 	}
+	// Text is made valid UTF-8 and bounded here, once, before it is hashed:
+	// JSON would replace invalid bytes on the way out, so the stored form
+	// would not re-encode to the bytes hashed and the chain would break.
+	actor, subject = clipText(actor, maxAuditName), clipText(subject, maxAuditName)
+	if detail != nil {
+		clean := make(map[string]string, len(detail))
+		for k, v := range detail {
+			clean[clipText(k, maxAuditName)] = clipText(v, maxAuditDetail)
+		}
+		detail = clean
+	}
 	r := AuditRecord{Seq: seq, At: s.stamp().Format("2006-01-02T15:04:05.000000000Z07:00"), Actor: actor,
 		Action: action, Subject: subject, Detail: detail, Prev: head.Hash}
 	c, err := r.canonical()
@@ -128,57 +141,113 @@ func (s *Store) AuditHead() (uint64, string, error) {
 	return h.Seq, h.Hash, err
 }
 
+// AuditErrors is every audit record that fails verification, in order.
+// errors.As finds the first as an *AuditError.
+type AuditErrors []*AuditError
+
+func (e AuditErrors) Error() string {
+	const show = 10
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d audit record(s) fail verification: ", len(e))
+	for i, ae := range e {
+		if i == show {
+			fmt.Fprintf(&b, "; and %d more", len(e)-show)
+			break
+		}
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(ae.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns each record's error.
+func (e AuditErrors) Unwrap() []error {
+	out := make([]error, len(e))
+	for i, ae := range e {
+		out[i] = ae
+	}
+	return out
+}
+
 // VerifyAudit checks the whole audit chain: keys numbered 1, 2, 3... with
 // no gap, each value in canonical form (so no byte can change unnoticed),
 // each record's Prev equal to the previous Hash, each Hash recomputed, and
 // the last record equal to the head kept in meta (so a truncated log
-// fails). The error is an *AuditError naming the first bad record.
+// fails). It goes on past a bad record, so one broken record does not hide
+// later tampering: the error is an AuditErrors naming every bad record
+// (errors.As finds the first as an *AuditError).
 func (s *Store) VerifyAudit() error {
-	return s.db.View(func(tx *bolt.Tx) error {
+	var bad AuditErrors
+	err := s.db.View(func(tx *bolt.Tx) error {
+		fail := func(seq uint64, format string, args ...any) {
+			bad = append(bad, &AuditError{Seq: seq, Reason: fmt.Sprintf(format, args...)})
+		}
 		var head auditHead
 		if _, err := getJSON(tx.Bucket(bucketMeta), keyAuditHead, &head); err != nil {
-			return &AuditError{Seq: 0, Reason: "the chain head in meta " + err.Error()}
+			fail(0, "the chain head in meta %s", err)
 		}
-		prev, want := "", uint64(1)
+		// links are the hashes the next record's Prev may equal: the
+		// previous record's stored hash and, when that was altered, the
+		// hash its content has. known is false after a record that could
+		// not be read, whose link cannot be checked.
+		links, known := []string{""}, true
+		last, lastHash := uint64(0), ""
+		want := uint64(1)
 		c := tx.Bucket(bucketAudit).Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			if len(k) != 8 {
-				return &AuditError{Seq: want, Reason: fmt.Sprintf("key %x is not an 8-byte sequence number", k)}
+				fail(want, "key %x is not an 8-byte sequence number", k)
+				known = false
+				continue
 			}
 			seq := binary.BigEndian.Uint64(k)
 			if seq != want {
-				return &AuditError{Seq: want, Reason: fmt.Sprintf("missing (the next key is %d)", seq)}
+				fail(want, "missing (the next key is %d)", seq)
+				known = false
 			}
+			want = seq + 1
+			last = seq
 			var r AuditRecord
 			dec := json.NewDecoder(bytes.NewReader(v))
 			dec.DisallowUnknownFields()
 			if err := dec.Decode(&r); err != nil {
-				return &AuditError{Seq: seq, Reason: "cannot be decoded: " + err.Error()}
+				fail(seq, "cannot be decoded: %v", err)
+				known, lastHash = false, ""
+				continue
 			}
-			again, err := json.Marshal(r)
-			if err != nil || !bytes.Equal(again, v) {
-				return &AuditError{Seq: seq, Reason: "stored bytes are not in canonical form (altered)"}
+			if again, err := json.Marshal(r); err != nil || !bytes.Equal(again, v) {
+				fail(seq, "stored bytes are not in canonical form (altered)")
 			}
 			if r.Seq != seq {
-				return &AuditError{Seq: seq, Reason: fmt.Sprintf("record says seq %d", r.Seq)}
+				fail(seq, "record says seq %d", r.Seq)
 			}
-			if r.Prev != prev {
-				return &AuditError{Seq: seq, Reason: fmt.Sprintf("prev hash %.12s… does not match the previous record's hash %.12s…", r.Prev, prev)}
+			if known && r.Prev != links[0] && (len(links) < 2 || r.Prev != links[1]) {
+				fail(seq, "prev hash %.12s… does not match the previous record's hash %.12s…", r.Prev, links[0])
 			}
+			links, known, lastHash = []string{r.Hash}, true, r.Hash
 			cb, err := r.canonical()
 			if err != nil {
-				return &AuditError{Seq: seq, Reason: err.Error()}
+				fail(seq, "%v", err)
+				continue
 			}
-			if got := hashOf(prev, cb); got != r.Hash {
-				return &AuditError{Seq: seq, Reason: fmt.Sprintf("hash mismatch: stored %.12s…, computed %.12s…", r.Hash, got)}
+			if got := hashOf(r.Prev, cb); got != r.Hash {
+				fail(seq, "hash mismatch: stored %.12s…, computed %.12s…", r.Hash, got)
+				links = append(links, got)
 			}
-			prev = r.Hash
-			want++
 		}
-		if head.Seq != want-1 || head.Hash != prev {
-			return &AuditError{Seq: want - 1, Reason: fmt.Sprintf("the chain ends at record %d but the head in meta says %d (%.12s…): records were removed or added outside the store",
-				want-1, head.Seq, head.Hash)}
+		if head.Seq != last || head.Hash != lastHash {
+			fail(last, "the chain ends at record %d but the head in meta says %d (%.12s…): records were removed or added outside the store",
+				last, head.Seq, head.Hash)
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	if len(bad) > 0 {
+		return bad
+	}
+	return nil
 }

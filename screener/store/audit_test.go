@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -123,7 +124,7 @@ func FuzzVerifyAudit(f *testing.F) {
 			f.Fatal(err)
 		}
 		for i := 0; i < 6; i++ {
-			s.LoginFailed("mallory", "attempt")
+			s.LoginFailed("mallory", "", "attempt", 0)
 		}
 		s.Close()
 	}
@@ -151,4 +152,74 @@ func FuzzVerifyAudit(f *testing.F) {
 			t.Fatalf("record %d replaced by %q and the chain still verifies", seq, val)
 		}
 	})
+}
+
+// Verification goes on past a bad record: two altered records are both
+// named, and a valid record between them is not.
+func TestVerifyAuditNamesEveryBadRecord(t *testing.T) {
+	path := history(t)
+	tamper(t, path, flipAt(2, `"hash":"`, 8, 0x01))
+	tamper(t, path, flipAt(4, "same issuer", 0, 0x20))
+	tamper(t, path, func(b *bolt.Bucket) error { return b.Delete(seqKey(6)) })
+	s := openAt(t, path)
+	err := s.VerifyAudit()
+	var all store.AuditErrors
+	if !errors.As(err, &all) {
+		t.Fatalf("got %v, want AuditErrors", err)
+	}
+	var seqs []uint64
+	for _, ae := range all {
+		seqs = append(seqs, ae.Seq)
+	}
+	if len(seqs) != 3 || seqs[0] != 2 || seqs[1] != 4 || seqs[2] != 5 {
+		t.Errorf("bad records %v, want 2 (hash), 4 (content) and 5 (the head, record 6 removed): %v", seqs, err)
+	}
+	var first *store.AuditError
+	if !errors.As(err, &first) || first.Seq != 2 {
+		t.Errorf("errors.As finds %v, want record 2", first)
+	}
+}
+
+// Text that is not valid UTF-8, or too long, is fixed once before it is
+// hashed, so the chain verifies after it.
+func TestAuditKeepsTextStable(t *testing.T) {
+	s := openAt(t, filepath.Join(t.TempDir(), "a.db"))
+	if _, err := s.LoginFailed("\xffattacker\xc3\x28", "192.0.2.1", "bad", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.LoginFailed(strings.Repeat("é", 40000), "192.0.2.1", strings.Repeat("r", 100000), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.VerifyAudit(); err != nil {
+		t.Fatalf("chain after invalid UTF-8 and long text: %v", err)
+	}
+	recs, _ := s.Audit(0, 0)
+	if recs[0].Actor != "\uFFFDattacker\uFFFD(" {
+		t.Errorf("actor %q, want the bad bytes replaced", recs[0].Actor)
+	}
+	if len(recs[1].Actor) > 256 || len(recs[1].Detail["reason"]) > 4096 || !strings.HasSuffix(recs[1].Actor, "…") {
+		t.Errorf("long fields kept: actor %d bytes, reason %d bytes", len(recs[1].Actor), len(recs[1].Detail["reason"]))
+	}
+}
+
+// A read-only copy (mode 0444) opens with ReadOnly, verifies, and refuses
+// writes.
+func TestVerifyReadOnlyCopy(t *testing.T) {
+	path := history(t)
+	ro := filepath.Join(t.TempDir(), "ro.db")
+	copyFile(t, path, ro)
+	if err := os.Chmod(ro, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(ro, &store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("open a read-only copy: %v", err)
+	}
+	defer s.Close()
+	if err := s.VerifyAudit(); err != nil {
+		t.Errorf("verify the copy: %v", err)
+	}
+	if _, err := s.LoginFailed("x", "", "y", 0); err == nil {
+		t.Error("a write to a read-only store succeeded")
+	}
 }

@@ -65,7 +65,16 @@ type Interface interface {
 	User(name string) (User, error)
 	Users() ([]User, error)
 	Login(user string, ttl time.Duration) (string, Session, error)
-	LoginFailed(user, reason string) error
+	// LoginFailed records a failed sign-in (audit record) and counts it on
+	// the name's and the address's throttle, returning both (name first).
+	LoginFailed(name, addr, reason string, forget time.Duration) ([]Throttle, error)
+	// Throttles returns the failed sign-in counts of keys (ThrottleName,
+	// ThrottleAddr); counts older than forget read as zero.
+	Throttles(forget time.Duration, keys ...string) ([]Throttle, error)
+	// ListThrottles returns the counts of at least min failures.
+	ListThrottles(forget time.Duration, min int) ([]Throttle, error)
+	// LiftThrottle clears a count (an admin lifting a lockout), audited.
+	LiftThrottle(actor, key string) error
 	Session(token string) (Session, error)
 	Logout(token string) error
 	CreateAPIKey(actor, name, role string) (string, APIKey, error)

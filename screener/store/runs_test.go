@@ -196,7 +196,7 @@ func TestUsersAndKeys(t *testing.T) {
 	if got, _ := s.APIKeyByHash(k.Hash); !got.Revoked {
 		t.Error("key not revoked")
 	}
-	s.LoginFailed("mallory", "bad password")
+	s.LoginFailed("mallory", "192.0.2.9", "bad password", time.Hour)
 	s.Logout(tok)
 	if _, err := s.Session(tok); err == nil {
 		t.Error("session survives logout")

@@ -8,7 +8,7 @@
 // holdings or hash passwords: the list readers, the engine and the web
 // package do that.
 //
-// # Bucket layout (schema version 1)
+// # Bucket layout (schema version 2)
 //
 // Keys written "u64" are big-endian uint64 from the bucket's NextSequence;
 // values are JSON unless said otherwise.
@@ -33,6 +33,8 @@
 //	sessions/           SHA-256(token) hex → Session
 //	api_keys/           SHA-256(key) hex → APIKey
 //	audit/              u64 seq → AuditRecord, chained by SHA-256
+//	login_throttle/     "name:"+user or "addr:"+address → Throttle (failed
+//	                    sign-ins: count, first, last)
 //
 // Open creates the buckets and runs the migrations in one write
 // transaction. Every action (import, run, decision, login, user or key
@@ -69,6 +71,7 @@ var (
 	bucketSessions        = []byte("sessions")
 	bucketAPIKeys         = []byte("api_keys")
 	bucketAudit           = []byte("audit")
+	bucketThrottle        = []byte("login_throttle")
 
 	keySchema    = []byte("schema")
 	keyAuditHead = []byte("audit_head")
@@ -89,6 +92,11 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
+	// 2: failed sign-in counts per name and per address.
+	func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bucketThrottle)
+		return err
+	},
 }
 
 // SchemaVersion is the schema version this program writes.
@@ -101,6 +109,10 @@ type Options struct {
 	Timeout time.Duration
 	// Now is the clock for record times; nil means time.Now.
 	Now func() time.Time
+	// ReadOnly opens the file for reading only (a read-only copy, a file
+	// on read-only media, or beside another reader): no migration runs, the
+	// file must already have this program's schema, and every write fails.
+	ReadOnly bool
 }
 
 // Store is an open screener database. Its methods are safe for concurrent
@@ -124,7 +136,7 @@ func Open(path string, opt *Options) (*Store, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.Timeout})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.Timeout, ReadOnly: o.ReadOnly})
 	if err != nil {
 		if errors.Is(err, bolt.ErrTimeout) {
 			return nil, screener.Errorf(screener.KindConflict, "open %s: the database is in use by another process", path)
@@ -132,6 +144,17 @@ func Open(path string, opt *Options) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	s := &Store{db: db, path: path, now: o.Now}
+	if o.ReadOnly {
+		v, err := s.Schema()
+		if err == nil && v != SchemaVersion {
+			err = screener.Errorf(screener.KindConflict, "schema version %d, this program reads %d: open it once read-write to migrate it", v, SchemaVersion)
+		}
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open %s read-only: %w", path, err)
+		}
+		return s, nil
+	}
 	if err := db.Update(migrate); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -172,7 +195,11 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) Schema() (uint64, error) {
 	var v uint64
 	err := s.db.View(func(tx *bolt.Tx) error {
-		v = binary.BigEndian.Uint64(tx.Bucket(bucketMeta).Get(keySchema))
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil || len(meta.Get(keySchema)) != 8 {
+			return screener.Errorf(screener.KindInvalid, "not a screener database (no schema version)")
+		}
+		v = binary.BigEndian.Uint64(meta.Get(keySchema))
 		return nil
 	})
 	return v, err

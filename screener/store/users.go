@@ -123,19 +123,15 @@ func (s *Store) Login(user string, ttl time.Duration) (string, Session, error) {
 		if err := putJSON(tx.Bucket(bucketSessions), []byte(HashSecret(tok)), sess); err != nil {
 			return err
 		}
+		if err := resetThrottle(tx, ThrottleName(user)); err != nil {
+			return err
+		}
 		return s.audit(tx, user, ActionLogin, user, map[string]string{"expires": sess.Expires.Format(time.RFC3339)})
 	})
 	if err != nil {
 		return "", Session{}, err
 	}
 	return tok, sess, nil
-}
-
-// LoginFailed records a failed login attempt for the name given.
-func (s *Store) LoginFailed(user, reason string) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		return s.audit(tx, user, ActionLoginFailed, user, map[string]string{"reason": reason})
-	})
 }
 
 // Session returns the session of token, or a not-found error when it is

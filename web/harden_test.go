@@ -1,0 +1,268 @@
+package web
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/screener/screener/screener/store"
+)
+
+// fakeClock is a clock tests move by hand, shared by the store and the
+// server.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *fakeClock) add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func clockFixture(t *testing.T) (*fixture, *fakeClock) {
+	clk := &fakeClock{t: time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC)}
+	f := newFixtureStore(t, &store.Options{Now: clk.now})
+	f.srv.wall = clk.now
+	return f, clk
+}
+
+// rawForm posts body as a URL-encoded form exactly as given (so it can
+// carry bytes url.Values would escape), with the session's CSRF token.
+func (s *session) rawForm(path, body string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader("_csrf="+s.csrf()+"&"+body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return s.send(req)
+}
+
+// Invalid UTF-8 in a form, a query or a header is refused before it is
+// stored, so the audit chain keeps verifying.
+func TestInvalidUTF8Refused(t *testing.T) {
+	f := newFixture(t)
+	anon := f.anon()
+	anon.get("/login")
+	if w := anon.rawForm("/login", "name=%FFattacker&password=x"); w.Code != http.StatusBadRequest {
+		t.Errorf("login with an invalid UTF-8 name: %d, want 400", w.Code)
+	}
+	if w := f.api("GET", "/api/v1/lists?portfolio=%C3%28", RoleBroker, ""); w.Code != http.StatusBadRequest {
+		t.Errorf("API query with invalid UTF-8: %d, want 400", w.Code)
+	}
+	req := httptest.NewRequest("GET", "/api/v1/lists", nil)
+	req.Header.Set(apiKeyHeader, f.keys[RoleBroker])
+	req.Header.Set("X-Note", "\xff")
+	if w := f.do(req); w.Code != http.StatusBadRequest {
+		t.Errorf("header with invalid UTF-8: %d, want 400", w.Code)
+	}
+	fm := f.login(RoleFundManager)
+	ct, body := multipartBody(t, [][2]string{{csrfField, fm.csrf()}, {"portfolio", "Book \xc3\x28"}}, "h.csv", []byte("ISIN\nUS0378331005\n"))
+	req = httptest.NewRequest("POST", "/upload", body)
+	req.Header.Set("Content-Type", ct)
+	if w := fm.send(req); w.Code != http.StatusBadRequest {
+		t.Errorf("upload field with invalid UTF-8: %d, want 400", w.Code)
+	}
+	// A file name is only a label: its bad bytes are replaced, once.
+	ct, body = multipartBody(t, [][2]string{{csrfField, fm.csrf()}, {"portfolio", "Book"}}, "h\xff.csv", []byte("ISIN\nUS0378331005\n"))
+	req = httptest.NewRequest("POST", "/upload", body)
+	req.Header.Set("Content-Type", ct)
+	if w := fm.send(req); w.Code != http.StatusSeeOther {
+		t.Errorf("upload with an invalid UTF-8 file name: %d, want 303: %.300s", w.Code, w.Body)
+	}
+	// Whatever got through, the store keeps text it can re-encode.
+	if _, err := f.st.LoginFailed("\xffattacker", "192.0.2.1", "direct", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.VerifyAudit(); err != nil {
+		t.Errorf("audit after invalid UTF-8: %v", err)
+	}
+}
+
+func TestSafeNext(t *testing.T) {
+	for in, want := range map[string]string{
+		"/runs/3":                       "/runs/3",
+		"/runs?page=2#top":              "/runs?page=2#top",
+		"/":                             "/",
+		"":                              "/",
+		"//evil.example/":               "/",
+		"/\\evil.example":               "/",
+		"/\t/evil.example/phish":        "/",
+		"/\n/evil.example":              "/",
+		"https://evil.example/":         "/",
+		"javascript:alert(1)":           "/",
+		"/%09/evil.example":             "/%09/evil.example", // still a path on this site once decoded by us
+		"/\u0085/evil.example":          "/",
+		"/runs/\xff":                    "/",
+		"evil.example":                  "/",
+		"/" + strings.Repeat("a", 3000): "/",
+	} {
+		if got := safeNext(in); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// Through the form: the field is URL-decoded, so %09 is a tab.
+	f := newFixture(t)
+	s := f.anon()
+	s.get("/login")
+	w := s.rawForm("/login", "name=compliance1&password="+testPassword+"&next=/%09/evil.example/phish")
+	if loc := w.Header().Get("Location"); w.Code != http.StatusSeeOther || loc != "/" {
+		t.Errorf("login with next=/%%09/evil.example: %d to %q, want 303 to /", w.Code, loc)
+	}
+}
+
+// Failed sign-ins back off per name and per address and lock a name; a
+// refused attempt checks no password and writes no audit record; an admin
+// lifts the lock.
+func TestLoginThrottle(t *testing.T) {
+	f, clk := clockFixture(t)
+	try := func(name, pw string) *httptest.ResponseRecorder {
+		s := f.anon()
+		s.get("/login")
+		return s.postForm("/login", url.Values{"name": {name}, "password": {pw}}, true)
+	}
+	n0, _, _ := f.st.AuditHead()
+	codes := map[int]int{}
+	for i := 0; i < 30; i++ {
+		w := try("fund_manager1", "wrong")
+		codes[w.Code]++
+		if w.Code == http.StatusTooManyRequests && w.Header().Get("Retry-After") == "" {
+			t.Error("429 without Retry-After")
+		}
+	}
+	if codes[http.StatusUnauthorized] != nameThrottle.free || codes[http.StatusTooManyRequests] != 30-nameThrottle.free {
+		t.Errorf("30 fast failures: %v, want %d 401 then 429", codes, nameThrottle.free)
+	}
+	n1, _, _ := f.st.AuditHead()
+	if n1-n0 != uint64(nameThrottle.free) {
+		t.Errorf("%d audit records for 30 attempts, want %d (refused attempts write nothing)", n1-n0, nameThrottle.free)
+	}
+	// Backed off, even the right password waits.
+	if w := try("fund_manager1", testPassword); w.Code != http.StatusTooManyRequests {
+		t.Errorf("right password while backed off: %d, want 429", w.Code)
+	}
+	// Other names are not affected (the address allows more failures).
+	if w := try("compliance1", testPassword); w.Code != http.StatusSeeOther {
+		t.Errorf("another user: %d, want 303", w.Code)
+	}
+	// Waiting out each back-off, failures go on to the lockout.
+	for i := nameThrottle.free; i < nameThrottle.lock; i++ {
+		clk.add(nameThrottle.max)
+		if w := try("fund_manager1", "wrong"); w.Code != http.StatusUnauthorized {
+			t.Fatalf("failure %d after its back-off: %d, want 401", i+1, w.Code)
+		}
+	}
+	clk.add(nameThrottle.max)
+	w := try("fund_manager1", testPassword)
+	if w.Code != http.StatusTooManyRequests || !strings.Contains(w.Body.String(), "locked") {
+		t.Fatalf("locked name, right password: %d, want 429 saying locked", w.Code)
+	}
+	// The admin page lists it; lifting it lets the user in, audited.
+	admin := f.login(RoleAdmin)
+	if page := admin.get("/admin/users").Body.String(); !strings.Contains(page, "name:fund_manager1") {
+		t.Error("the admin page does not list the locked name")
+	}
+	if w := admin.postForm("/admin/users/unlock", url.Values{"key": {"name:fund_manager1"}}, true); w.Code != http.StatusSeeOther {
+		t.Fatalf("unlock: %d %s", w.Code, w.Body)
+	}
+	if w := try("fund_manager1", testPassword); w.Code != http.StatusSeeOther {
+		t.Errorf("after unlock: %d, want 303", w.Code)
+	}
+	recs, _ := f.st.Audit(0, 0)
+	unlocked := false
+	for _, r := range recs {
+		unlocked = unlocked || (r.Action == store.ActionLoginUnlock && r.Actor == "admin1" && r.Subject == "name:fund_manager1")
+	}
+	if !unlocked {
+		t.Error("no audit record of the unlock")
+	}
+	// A lock expires an hour after the last failure.
+	for i := 0; i < nameThrottle.lock; i++ {
+		clk.add(nameThrottle.max)
+		try("admin1", "wrong")
+	}
+	if w := try("admin1", testPassword); w.Code != http.StatusTooManyRequests {
+		t.Errorf("admin locked: %d, want 429", w.Code)
+	}
+	clk.add(nameThrottle.forget + time.Second)
+	if w := try("admin1", testPassword); w.Code != http.StatusSeeOther {
+		t.Errorf("an hour later: %d, want 303", w.Code)
+	}
+}
+
+// The per-address limit catches guesses spread over many names, and an
+// X-Forwarded-For header does not change the address.
+func TestLoginThrottleAddress(t *testing.T) {
+	f, _ := clockFixture(t)
+	got429 := false
+	for i := 0; i < addrThrottle.free+3; i++ {
+		s := f.anon()
+		s.get("/login")
+		v := url.Values{"name": {"user" + strings.Repeat("x", i%60)}, "password": {"wrong"}, csrfField: {s.csrf()}}
+		req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(v.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", "198.51.100."+string(rune('0'+i%10)))
+		if s.send(req).Code == http.StatusTooManyRequests {
+			got429 = true
+		}
+	}
+	if !got429 {
+		t.Errorf("%d failures from one address over many names: no 429", addrThrottle.free+3)
+	}
+}
+
+// Names and other fields are bounded before they reach the audit log.
+func TestLoginFieldsBounded(t *testing.T) {
+	f := newFixture(t)
+	s := f.anon()
+	s.get("/login")
+	long := strings.Repeat("n", 60000)
+	if w := s.postForm("/login", url.Values{"name": {long}, "password": {"x"}}, true); w.Code != http.StatusUnauthorized {
+		t.Errorf("60 KB name: %d, want 401", w.Code)
+	}
+	recs, _ := f.st.Audit(0, 0)
+	last := recs[len(recs)-1]
+	if last.Action != store.ActionLoginFailed || len(last.Actor) > 256 || len(last.Subject) > 256 {
+		t.Errorf("failed login with a 60 KB name stored a %d-byte actor", len(last.Actor))
+	}
+}
+
+// The CSRF token changes at sign-in and is bound to the session: the
+// token from before sign-in, or another session's, is refused.
+func TestCSRFRotatedAtLogin(t *testing.T) {
+	f := newFixture(t)
+	s := f.anon()
+	s.get("/login")
+	before := s.csrf()
+	w := s.postForm("/login", url.Values{"name": {"admin1"}, "password": {testPassword}}, true)
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("login: %d", w.Code)
+	}
+	after := s.csrf()
+	if after == "" || after == before {
+		t.Fatalf("CSRF token not rotated at login: before %q after %q", before, after)
+	}
+	if after != csrfFor(s.cookies[sessionCookie].Value) {
+		t.Error("the CSRF token is not the session's")
+	}
+	// The pre-login token in both cookie and form: refused.
+	v := url.Values{"name": {"mallory"}, "role": {RoleAdmin}, "password": {"0123456789abc"}, csrfField: {before}}
+	req := httptest.NewRequest(http.MethodPost, "/admin/users", strings.NewReader(v.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(s.cookies[sessionCookie])
+	req.AddCookie(&http.Cookie{Name: csrfCookie, Value: before})
+	if w := f.do(req); w.Code != http.StatusForbidden {
+		t.Errorf("pre-login token after login: %d, want 403", w.Code)
+	}
+	if w := s.postForm("/admin/users", url.Values{"name": {"mallory"}, "role": {RoleAdmin}, "password": {"0123456789abc"}}, true); w.Code != http.StatusSeeOther {
+		t.Errorf("session token: %d %s", w.Code, w.Body)
+	}
+	// Logging out rotates it again.
+	s.postForm("/logout", url.Values{}, true)
+	if s.csrf() == after {
+		t.Error("CSRF token kept after logout")
+	}
+}
