@@ -41,6 +41,9 @@ type IDError struct {
 	Value  string
 	Reason string
 	Err    error
+	// Want is the check digit or character the check asked for, when the
+	// error is a bad single check character (ISIN, CUSIP, SEDOL, FIGI).
+	Want byte
 }
 
 func (e *IDError) Error() string { return fmt.Sprintf("%s %q %s", e.Type, e.Value, e.Reason) }
@@ -57,7 +60,7 @@ func checkErr(t IDType, v string, want byte) *IDError {
 	if want < '0' || want > '9' {
 		what = "check character"
 	}
-	return &IDError{Type: t, Value: v, Reason: fmt.Sprintf("has a bad %s (expected %c)", what, want), Err: ErrCheckDigit}
+	return &IDError{Type: t, Value: v, Reason: fmt.Sprintf("has a bad %s (expected %c)", what, want), Err: ErrCheckDigit, Want: want}
 }
 
 // checkShape reports the first problem with the length or characters of v:
@@ -106,6 +109,7 @@ func alnumValue(c byte) int {
 // letters or digits, and a check digit. The prefix is not checked against
 // the list of countries.
 func CheckISIN(s string) error {
+	s = CleanID(s)
 	err := checkShape(IDISIN, s, 12, func(i int, c byte) bool {
 		switch {
 		case i < 2:
@@ -170,6 +174,7 @@ func isinCheck(body string) byte {
 // * @ #, and a check digit. The placeholder 000000000, which passes the
 // check, is refused.
 func CheckCUSIP(s string) error {
+	s = CleanID(s)
 	err := checkShape(IDCUSIP, s, 9, func(i int, c byte) bool {
 		if i == 8 {
 			return isDigit(c)
@@ -225,6 +230,7 @@ var sedolWeights = [6]int{1, 3, 1, 7, 3, 9}
 // Spreadsheets drop leading zeros (989529 for 0989529): that is reported as
 // a wrong length, not repaired.
 func CheckSEDOL(s string) error {
+	s = CleanID(s)
 	err := checkShape(IDSEDOL, s, 7, func(i int, c byte) bool {
 		if i == 6 {
 			return isDigit(c)
@@ -263,6 +269,7 @@ func sedolCheck(body string) byte {
 // or nil: 20 characters, 18 letters or digits and two check digits
 // (ISO 7064 MOD 97-10: the whole code, letters as 10-35, is 1 modulo 97).
 func CheckLEI(s string) error {
+	s = CleanID(s)
 	err := checkShape(IDLEI, s, 20, func(i int, c byte) bool {
 		if i >= 18 {
 			return isDigit(c)
@@ -311,6 +318,7 @@ var figiBadPrefixes = map[string]bool{"BS": true, "BM": true, "GG": true, "GB": 
 // consonants, and a check digit (Luhn over the characters read as 0-35).
 // Bloomberg-issued FIGIs start BBG.
 func CheckFIGI(s string) error {
+	s = CleanID(s)
 	err := checkShape(IDFIGI, s, 12, func(i int, c byte) bool {
 		switch {
 		case i < 2:
@@ -371,6 +379,7 @@ var usccWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10
 // of an administrative division; the last is a check character
 // (weights 3^i mod 31).
 func CheckUSCC(s string) error {
+	s = CleanID(s)
 	err := checkShape(IDUSCC, s, 18, func(i int, c byte) bool {
 		if i >= 2 && i < 8 {
 			return isDigit(c)
@@ -445,7 +454,7 @@ func Classify(s string) IDType {
 // identifier of the returned type, an *IDError when s only has its shape,
 // and an error when the type is IDUnknown.
 func Identify(s string) (IDType, error) {
-	s = strings.ToUpper(strings.TrimSpace(s))
+	s = CleanIDUpper(s)
 	switch len(s) {
 	case 12:
 		// BBG… is a FIGI even when its check fails or when, by chance, it
@@ -551,6 +560,7 @@ var sedolCountries = map[string]bool{"GB": true, "IE": true, "JE": true, "GG": t
 // BM, KY, VG for CINS numbers) + the CUSIP + the check digit. It checks the
 // CUSIP first.
 func ISINFromCUSIP(cusip, country string) (string, error) {
+	cusip = CleanID(cusip)
 	if err := CheckCUSIP(cusip); err != nil {
 		return "", err
 	}
@@ -567,6 +577,7 @@ func ISINFromCUSIP(cusip, country string) (string, error) {
 // CUSIPFromISIN returns the CUSIP (or CINS) inside a US, CA, BM, KY or VG
 // ISIN. The ISIN and the CUSIP must both be valid.
 func CUSIPFromISIN(isin string) (string, error) {
+	isin = CleanID(isin)
 	if err := CheckISIN(isin); err != nil {
 		return "", err
 	}
@@ -584,6 +595,7 @@ func CUSIPFromISIN(isin string) (string, error) {
 // the check digit. country is GB, or IE, JE, GG or IM, which number the
 // same way; the SEDOL is checked first.
 func ISINFromSEDOL(sedol, country string) (string, error) {
+	sedol = CleanID(sedol)
 	if err := CheckSEDOL(sedol); err != nil {
 		return "", err
 	}
@@ -598,6 +610,7 @@ func ISINFromSEDOL(sedol, country string) (string, error) {
 // form CC00 + SEDOL + check. Not every such ISIN holds a SEDOL, and a line
 // may trade under another SEDOL than the one in its ISIN.
 func SEDOLFromISIN(isin string) (string, error) {
+	isin = CleanID(isin)
 	if err := CheckISIN(isin); err != nil {
 		return "", err
 	}

@@ -70,8 +70,47 @@ func TestCheckISIN(t *testing.T) {
 		{"digit prefix", "1K0941009539", `ISIN "1K0941009539" has "1" at position 1, want a letter (the country prefix)`, false},
 		{"letter check", "HK094100953X", `ISIN "HK094100953X" has "X" at position 12, want a digit (the check digit)`, false},
 		{"Geneva HTM suffix", "US65334HAE27 HTM", `ISIN "US65334HAE27 HTM" is 16 characters, want 12`, false},
-		{"control byte", "HK09410095\x009", `ISIN "HK09410095\x009" has byte 0x00 at position 11, want a letter or digit`, false},
+		// Invisible and full-width characters are cleaned before the check (CleanID).
+		{"NUL removed, then too short", "HK09410095\x009", `ISIN "HK094100959" is 11 characters, want 12`, false},
+		{"NUL inside", "HK0941\x00009539", "", false},
+		{"zero-width space after", "HK0941009539\u200b", "", false},
+		{"BOM before", "\ufeffHK0941009539", "", false},
+		{"full-width letters", "\uff28\uff2b0941009539", "", false},
+		{"full-width all", "\uff28\uff2b\uff10\uff19\uff14\uff11\uff10\uff10\uff19\uff15\uff13\uff19", "", false},
+		{"full-width, bad check", "\uff28\uff2b0941009538", `ISIN "HK0941009538" has a bad check digit (expected 9)`, true},
+		{"no-break space after", "HK0941009539\u00a0", "", false},
 	})
+}
+
+func TestCleanID(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"HK0941009539", "HK0941009539"},
+		{"  HK0941009539 ", "HK0941009539"},
+		{"HK0941009539\u200b", "HK0941009539"},
+		{"\u200dHK094\u200c1009539\u2060", "HK0941009539"},
+		{"\ufeffUS16941M1099", "US16941M1099"},
+		{"HK0941009539\x00\r\n", "HK0941009539"},
+		{"\u202aCNE100001TW7\u202c", "CNE100001TW7"}, // bidirectional embedding, as copied from a web page
+		{"\uff28\uff2b\uff10\uff19\uff14\uff11\uff10\uff10\uff19\uff15\uff13\uff19", "HK0941009539"},
+		{"941\u3000HK", "941 HK"}, // ideographic space
+		{"hk0941009539", "hk0941009539"},
+		{"", ""},
+	} {
+		if got := CleanID(c.in); got != c.want {
+			t.Errorf("CleanID(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	if got := CleanIDUpper("\uff48\uff4b0941009539\u200b"); got != "HK0941009539" {
+		t.Errorf("CleanIDUpper of full-width small letters = %q, want HK0941009539", got)
+	}
+	for _, in := range []string{"HK0941009539\u200b", "\uff28\uff2b0941009539", " hk0941009539 "} {
+		if typ, err := Identify(in); typ != IDISIN || err != nil {
+			t.Errorf("Identify(%q) = %s, %v; want a valid ISIN", in, typ, err)
+		}
+	}
+	if tk, err := ParseTicker("\uff19\uff14\uff11 HK\u200b"); err != nil || tk.Key() != "XHKG:941" {
+		t.Errorf("ParseTicker of full-width 941 HK = %q, %v; want XHKG:941", tk.Key(), err)
+	}
 }
 
 func TestCheckCUSIP(t *testing.T) {

@@ -115,7 +115,7 @@ func (e *TickerError) Unwrap() error { return e.Err }
 // error wrapping ErrUnknownExchange or ErrAmbiguousExchange.
 func ParseTicker(s string) (Ticker, error) {
 	t := Ticker{Raw: s}
-	f := strings.Fields(strings.ToUpper(s))
+	f := strings.Fields(strings.ToUpper(CleanID(s)))
 	if n := len(f); n > 1 && f[n-1] == "EQUITY" {
 		f = f[:n-1]
 	}
@@ -199,7 +199,7 @@ func TickerOn(code, exchange string) (Ticker, error) {
 		}
 		return t, err
 	}
-	return finish(t, strings.ToUpper(strings.TrimSpace(code)), res, exchange)
+	return finish(t, CleanIDUpper(code), res, exchange)
 }
 
 // MarketOf returns the canonical market of an exchange given as a MIC, a
@@ -220,7 +220,7 @@ func MarketOf(exchange string) (string, bool) {
 }
 
 func lookupExchange(exchange string) (resolver, error) {
-	e := strings.TrimSpace(exchange)
+	e := CleanID(exchange)
 	up := strings.ToUpper(e)
 	switch {
 	case e == "":

@@ -182,6 +182,7 @@ type hit struct {
 // Match screens one holding as of at and returns its finding (status clear
 // when nothing matched).
 func (m *Matcher) Match(h *Holding, at time.Time, opt Options) Finding {
+	h = cleanIDs(h)
 	us := h.USPerson
 	if us == USPersonUnknown {
 		us = opt.USPerson
@@ -203,6 +204,25 @@ func (m *Matcher) Match(h *Holding, at time.Time, opt Options) Finding {
 	f.Key = m.securityKey(h)
 	m.decide(&f, hits, at, us, opt)
 	return f
+}
+
+// cleanIDs returns h, or a copy of it whose identifiers and ticker are
+// cleaned (issuers.CleanIDUpper: full-width forms folded, zero-width and
+// control characters removed) when any needs it: every path (files, JSON
+// positions, queries) is matched on what the identifier says, not on the
+// invisible characters a copy and paste left in it.
+func cleanIDs(h *Holding) *Holding {
+	if issuers.CleanIDUpper(h.ISIN) == h.ISIN && issuers.CleanIDUpper(h.CUSIP) == h.CUSIP &&
+		issuers.CleanIDUpper(h.SEDOL) == h.SEDOL && issuers.CleanIDUpper(h.FIGI) == h.FIGI &&
+		issuers.CleanIDUpper(h.LEI) == h.LEI && issuers.CleanID(h.Ticker) == h.Ticker &&
+		issuers.CleanID(h.Exchange) == h.Exchange {
+		return h
+	}
+	c := *h
+	c.ISIN, c.CUSIP, c.SEDOL = issuers.CleanIDUpper(h.ISIN), issuers.CleanIDUpper(h.CUSIP), issuers.CleanIDUpper(h.SEDOL)
+	c.FIGI, c.LEI = issuers.CleanIDUpper(h.FIGI), issuers.CleanIDUpper(h.LEI)
+	c.Ticker, c.Exchange = issuers.CleanID(h.Ticker), issuers.CleanID(h.Exchange)
+	return &c
 }
 
 // securityKey is the strongest identifier of h, for reviewer decisions.

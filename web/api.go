@@ -1,8 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/screener/screener/issuers"
 	"github.com/screener/screener/screener"
 	"github.com/shopspring/decimal"
 )
@@ -39,23 +42,25 @@ type checkResponse struct {
 }
 
 type checkResult struct {
-	ID             string             `json:"id"`
-	Side           screener.Side      `json:"side"`
-	Decision       string             `json:"decision"`
-	Reason         string             `json:"reason"`
-	Status         screener.Status    `json:"status"`
-	Kind           string             `json:"kind"`
-	USPerson       string             `json:"us_person"`
-	Basis          []screener.Basis   `json:"basis"`
-	Entry          *screener.EntryRef `json:"entry"`
-	ListingDate    screener.Date      `json:"listing_date"`
-	EffectiveDate  screener.Date      `json:"effective_date"`
-	DivestmentDate screener.Date      `json:"divestment_date"`
-	DaysLeft       *int               `json:"days_left"`
-	Action         string             `json:"action"`
-	Policy         string             `json:"policy,omitempty"`
-	Evidence       []string           `json:"evidence"`
-	Warnings       []string           `json:"warnings,omitempty"`
+	ID             string               `json:"id"`
+	Side           screener.Side        `json:"side"`
+	Decision       string               `json:"decision"`
+	Reason         string               `json:"reason"`
+	Status         screener.Status      `json:"status"`
+	ReasonCode     string               `json:"reason_code,omitempty"` // not_identified or ambiguous
+	Kind           string               `json:"kind"`
+	USPerson       string               `json:"us_person"`
+	Basis          []screener.Basis     `json:"basis"`
+	Entry          *screener.EntryRef   `json:"entry"`
+	ListingDate    screener.Date        `json:"listing_date"`
+	EffectiveDate  screener.Date        `json:"effective_date"`
+	DivestmentDate screener.Date        `json:"divestment_date"`
+	DaysLeft       *int                 `json:"days_left"`
+	Action         string               `json:"action"`
+	Policy         string               `json:"policy,omitempty"`
+	Evidence       []string             `json:"evidence"`
+	Candidates     []screener.Candidate `json:"candidates,omitempty"`
+	Warnings       []string             `json:"warnings,omitempty"`
 }
 
 func usOf(b *bool, def screener.USPerson) screener.USPerson {
@@ -129,18 +134,18 @@ func (s *Server) check(req *checkRequest) (*checkResponse, error) {
 		if id == "" || len(id) > 200 {
 			return nil, invalid("items[%d].id: give an ISIN, CUSIP, SEDOL, FIGI, ticker or name (at most 200 characters)", i)
 		}
-		h, kind, err := screener.QueryHolding(id, strings.TrimSpace(it.Exchange))
+		us := usOf(it.USPerson, def)
+		a, err := m.Query(id, it.Exchange, at, us)
 		if err != nil {
 			return nil, invalid("items[%d]: %v", i, err)
 		}
-		h.USPerson = usOf(it.USPerson, def)
-		f := m.Match(&h, at, screener.Options{})
-		d, why := screener.TradeDecision(&f, side)
+		f := &a.Finding
+		d, why := a.Decision(side)
 		r := &out.Results[i]
-		*r = checkResult{ID: id, Side: side, Decision: d, Reason: why, Status: f.Status, Kind: kind,
-			USPerson: h.USPerson.String(), Basis: f.Basis, Entry: f.Entry, ListingDate: f.ListingDate,
+		*r = checkResult{ID: id, Side: side, Decision: d, Reason: why, Status: f.Status, ReasonCode: a.Reason, Kind: a.Kind,
+			USPerson: us.String(), Basis: f.Basis, Entry: f.Entry, ListingDate: f.ListingDate,
 			EffectiveDate: f.EffectiveDate, DivestmentDate: f.DivestmentDate, DaysLeft: f.DaysLeft,
-			Action: f.Action, Policy: f.Policy, Evidence: f.Evidence, Warnings: f.Warnings}
+			Action: f.Action, Policy: f.Policy, Evidence: f.Evidence, Candidates: a.Candidates, Warnings: f.Warnings}
 		if r.Basis == nil {
 			r.Basis = []screener.Basis{}
 		}
@@ -153,10 +158,10 @@ func (s *Server) check(req *checkRequest) (*checkResponse, error) {
 
 // screenRequest is the JSON body of POST /api/v1/screen.
 type screenRequest struct {
-	Portfolio string     `json:"portfolio"`
-	AsOf      string     `json:"as_of"`
-	USPerson  *bool      `json:"us_person"`
-	Positions []position `json:"positions"`
+	Portfolio string            `json:"portfolio"`
+	AsOf      string            `json:"as_of"`
+	USPerson  *bool             `json:"us_person"`
+	Positions []json.RawMessage `json:"positions"`
 }
 
 // position is one holding sent as JSON; numbers are decimal strings or
@@ -258,24 +263,11 @@ func (s *Server) screenPositions(c echo.Context, req *screenRequest, p *principa
 		return nil, err
 	}
 	const file = "request"
-	for i, q := range req.Positions {
-		h := screener.Holding{File: file, Line: i + 1, Portfolio: q.Portfolio, Name: q.Name,
-			ISIN: strings.ToUpper(strings.TrimSpace(q.ISIN)), CUSIP: strings.ToUpper(strings.TrimSpace(q.CUSIP)),
-			SEDOL: strings.ToUpper(strings.TrimSpace(q.SEDOL)), FIGI: strings.ToUpper(strings.TrimSpace(q.FIGI)),
-			LEI: strings.ToUpper(strings.TrimSpace(q.LEI)), Ticker: q.Ticker, Exchange: q.Exchange,
-			Currency: q.Currency, AssetClass: q.AssetClass, USPerson: usOf(q.USPerson, screener.USPersonUnknown)}
-		if q.Quantity != nil {
-			h.Quantity, h.HasQuantity = *q.Quantity, true
-		}
-		if q.Price != nil {
-			h.Price, h.HasPrice = *q.Price, true
-		}
-		if q.MarketValue != nil {
-			h.MarketValue, h.HasValue = *q.MarketValue, true
-		}
-		if h.Name == "" && h.ISIN == "" && h.CUSIP == "" && h.SEDOL == "" && h.FIGI == "" && h.LEI == "" && h.Ticker == "" {
+	for i, raw := range req.Positions {
+		h, reason := positionHolding(raw, file, i)
+		if reason != "" {
 			if err := sink.Reject(&screener.ParseError{File: file, Line: i + 1, Field: "positions[" + strconv.Itoa(i) + "]",
-				Reason: "no identifier and no name: give an isin, cusip, sedol, figi, lei, ticker or name"}); err != nil {
+				Reason: reason}); err != nil {
 				return nil, err
 			}
 			continue
@@ -286,6 +278,49 @@ func (s *Server) screenPositions(c echo.Context, req *screenRequest, p *principa
 	}
 	sink.b.AddFile(file)
 	return s.finishRun(job, sink, eng, []string{file})
+}
+
+// positionHolding reads one JSON position (the i-th) as a holding, or says
+// why it is rejected: not the JSON of a position, an identifier that fails
+// its check (as a file's row would be), no identifier and no name. One bad
+// position is one rejected row, never the whole request refused.
+func positionHolding(raw json.RawMessage, file string, i int) (screener.Holding, string) {
+	var q position
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&q); err != nil {
+		return screener.Holding{}, fmt.Sprintf("positions[%d] is not a position: %v", i, err)
+	}
+	id := issuers.CleanIDUpper
+	h := screener.Holding{File: file, Line: i + 1, Portfolio: q.Portfolio, Name: q.Name,
+		ISIN: id(q.ISIN), CUSIP: id(q.CUSIP), SEDOL: id(q.SEDOL), FIGI: id(q.FIGI), LEI: id(q.LEI),
+		Ticker: issuers.CleanID(q.Ticker), Exchange: issuers.CleanID(q.Exchange),
+		Currency: q.Currency, AssetClass: q.AssetClass, USPerson: usOf(q.USPerson, screener.USPersonUnknown)}
+	if q.Quantity != nil {
+		h.Quantity, h.HasQuantity = *q.Quantity, true
+	}
+	if q.Price != nil {
+		h.Price, h.HasPrice = *q.Price, true
+	}
+	if q.MarketValue != nil {
+		h.MarketValue, h.HasValue = *q.MarketValue, true
+	}
+	for _, c := range []struct {
+		field, v string
+		check    func(string) error
+	}{{"isin", h.ISIN, issuers.CheckISIN}, {"cusip", h.CUSIP, issuers.CheckCUSIP}, {"sedol", h.SEDOL, issuers.CheckSEDOL},
+		{"figi", h.FIGI, issuers.CheckFIGI}, {"lei", h.LEI, issuers.CheckLEI}} {
+		if c.v == "" {
+			continue
+		}
+		if err := c.check(c.v); err != nil {
+			return h, fmt.Sprintf("positions[%d].%s: %v: not identified, so not screened as clear", i, c.field, err)
+		}
+	}
+	if h.Name == "" && h.ISIN == "" && h.CUSIP == "" && h.SEDOL == "" && h.FIGI == "" && h.LEI == "" && h.Ticker == "" {
+		return h, fmt.Sprintf("positions[%d]: no identifier and no name: give an isin, cusip, sedol, figi, lei, ticker or name", i)
+	}
+	return h, ""
 }
 
 // apiRun returns a saved run's report, byte for byte as saved.

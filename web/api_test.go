@@ -339,3 +339,95 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckNotIdentified: what the check could not identify is never
+// allowed, for any side; the answer says why and what it may have meant.
+func TestCheckNotIdentified(t *testing.T) {
+	f := newFixture(t)
+	tests := []struct {
+		name, id, reason, candidate string
+		status                      screener.Status
+	}{
+		{"bad check digit", "HK0941009538", screener.ReasonNotIdentified, "HK0941009539", screener.StatusReview},
+		{"bad CUSIP check digit", "16941M108", screener.ReasonNotIdentified, "16941M109", screener.StatusReview},
+		{"bare code", "941", screener.ReasonAmbiguous, "XHKG:941", screener.StatusReview},
+		{"zero-width space is cleaned", "HK0941009539\u200b", "", "", screener.StatusProhibitedLocked},
+		{"full-width letters are folded", "\uff28\uff2b0941009539", "", "", screener.StatusProhibitedLocked},
+		{"BOM and NUL are removed", "\ufeffHK0941\u0000009539", "", "", screener.StatusProhibitedLocked},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, side := range []string{"buy", "sell", "hold"} {
+				body, _ := json.Marshal(map[string]any{"items": []map[string]string{{"id": tc.id, "side": side}}, "as_of": "2023-01-01"})
+				w := f.api(http.MethodPost, "/api/v1/check", RoleBroker, string(body))
+				if w.Code != http.StatusOK {
+					t.Fatalf("status %d, want 200: %s", w.Code, w.Body)
+				}
+				var res checkResponse
+				if err := json.Unmarshal(w.Body.Bytes(), &res); err != nil {
+					t.Fatal(err)
+				}
+				r := res.Results[0]
+				if r.Status != tc.status || r.ReasonCode != tc.reason {
+					t.Errorf("%s: status %s, reason_code %q; want %s, %q", side, r.Status, r.ReasonCode, tc.status, tc.reason)
+				}
+				if tc.reason != "" && r.Decision != screener.DecisionReview {
+					t.Errorf("%s: decision %s, want review (%s)", side, r.Decision, r.Reason)
+				}
+				if tc.reason == "" && side == "buy" && r.Decision != screener.DecisionReject {
+					t.Errorf("buy: decision %s, want reject once cleaned", r.Decision)
+				}
+				if tc.candidate != "" {
+					found := false
+					for _, c := range r.Candidates {
+						found = found || (c.Query == tc.candidate && c.Entry != nil && c.Entry.ID == "30923")
+					}
+					if !found {
+						t.Errorf("%s: candidates %+v, want %s (China Mobile, 30923)", side, r.Candidates, tc.candidate)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestScreenJSONBadPositions: an invalid identifier or a position that is
+// not a position is one rejected row naming its index, and the others are
+// screened.
+func TestScreenJSONBadPositions(t *testing.T) {
+	f := newFixture(t)
+	body := `{"as_of":"2023-01-01","positions":[
+		{"isin":"XX"},
+		{"isin":"HK0941009538","name":"CHINA MOBILE LTD"},
+		{"isin":"HK0941009539\u200b","quantity":"10"},
+		{"isin":"US0378331005","quantity":"abc"},
+		{"isin":"US0378331005","colour":"red"},
+		{"cusip":"16941M108"},
+		{"isin":"US0378331005","quantity":"5"}]}`
+	w := f.api("POST", "/api/v1/screen", RoleBroker, body)
+	if w.Code != http.StatusCreated {
+		t.Fatalf("status %d, want 201: %s", w.Code, w.Body)
+	}
+	var rep screener.Report
+	if err := json.Unmarshal(w.Body.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Summary.Rows != 7 || rep.Summary.Screened != 2 || rep.Summary.Rejected != 5 {
+		t.Errorf("summary %+v, want 7 rows = 2 screened + 5 rejected", rep.Summary)
+	}
+	want := map[string]string{"positions[0]": "isin", "positions[1]": "check digit", "positions[3]": "not a position",
+		"positions[4]": "colour", "positions[5]": "cusip"}
+	for _, r := range rep.Rejected {
+		sub, ok := want[r.Field]
+		if !ok || !strings.Contains(r.Reason, sub) {
+			t.Errorf("rejected %s: %q, want one of %v", r.Field, r.Reason, want)
+		}
+		delete(want, r.Field)
+	}
+	if len(want) > 0 {
+		t.Errorf("not rejected: %v", want)
+	}
+	if len(rep.Findings) != 1 || rep.Findings[0].Status != screener.StatusProhibitedLocked || rep.Findings[0].Security.ISIN != "HK0941009539" {
+		t.Errorf("findings %+v, want China Mobile's ISIN (cleaned of its zero-width space) prohibited_locked", rep.Findings)
+	}
+}

@@ -92,6 +92,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 func writeCheckText(w io.Writer, r *screener.CheckResult) {
 	fmt.Fprintf(w, "%s (%s) as of %s\n", r.Query, r.Kind, r.AsOf)
 	fmt.Fprintf(w, "  status:   %s\n", r.Status)
+	if r.Reason != "" {
+		fmt.Fprintf(w, "  reason:   %s\n", r.Reason)
+	}
 	if r.Entry != nil {
 		fmt.Fprintf(w, "  entry:    %s %s %s (%s)\n", r.Entry.List, r.Entry.ID, r.Entry.Name, r.Entry.Program)
 	}
@@ -112,6 +115,16 @@ func writeCheckText(w io.Writer, r *screener.CheckResult) {
 	}
 	for _, ev := range r.Evidence {
 		fmt.Fprintf(w, "  evidence: %s\n", ev)
+	}
+	for _, c := range r.Candidates {
+		desc := string(c.Status)
+		if c.Entry != nil {
+			desc += fmt.Sprintf(", %s %s %s", c.Entry.List, c.Entry.ID, c.Entry.Name)
+		}
+		if c.Issuer != "" {
+			desc = c.Issuer + ": " + desc
+		}
+		fmt.Fprintf(w, "  candidate: %s (%s) → %s\n", c.Query, c.Kind, desc)
 	}
 	for _, t := range r.Trades {
 		fmt.Fprintf(w, "  %-4s → %s: %s\n", t.Side, t.Decision, t.Reason)
