@@ -240,7 +240,7 @@ func (s *Server) apiJob(c echo.Context, f formFields, p *principal) (screenJob, 
 	if err != nil {
 		return screenJob{}, err
 	}
-	return screenJob{Portfolio: trimName(get("portfolio")), AsOf: at, USPerson: us, User: p.Name}, nil
+	return screenJob{Portfolio: trimName(get("portfolio")), AsOf: at, USPerson: us, User: p.Name, Any: p.has(RoleCompliance, RoleAdmin)}, nil
 }
 
 func (s *Server) screenPositions(c echo.Context, req *screenRequest, p *principal) (*screened, error) {
@@ -254,9 +254,10 @@ func (s *Server) screenPositions(c echo.Context, req *screenRequest, p *principa
 	if err != nil {
 		return nil, err
 	}
-	job := screenJob{Portfolio: trimName(req.Portfolio), AsOf: at, USPerson: usOf(req.USPerson, screener.USPersonUnknown), User: p.Name}
-	if job.Portfolio == "" {
-		job.Portfolio = "api"
+	job := screenJob{Portfolio: trimName(req.Portfolio), AsOf: at, USPerson: usOf(req.USPerson, screener.USPersonUnknown), User: p.Name,
+		Any: p.has(RoleCompliance, RoleAdmin)}
+	if err := s.claimPortfolio(&job, "api"); err != nil {
+		return nil, err
 	}
 	sink, eng, err := s.newRun(c.Request().Context(), job)
 	if err != nil {

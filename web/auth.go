@@ -345,7 +345,8 @@ func (l *limiter) allow(id string, now time.Time) bool {
 }
 
 // ownsRun reports whether p may read a run saved by user for portfolio:
-// compliance and admin read every run, others their own.
+// compliance and admin read every run; others the runs they saved and the
+// runs of the portfolios they own or were granted.
 func (s *Server) ownsRun(p *principal, info store.RunInfo) (bool, error) {
 	if p.has(RoleCompliance, RoleAdmin) {
 		return true, nil
@@ -353,33 +354,73 @@ func (s *Server) ownsRun(p *principal, info store.RunInfo) (bool, error) {
 	if info.User == p.Name {
 		return true, nil
 	}
-	if p.IsKey {
+	pf, err := s.st.Portfolio(info.Portfolio)
+	if screener.KindOf(err) == screener.KindNotFound {
 		return false, nil
 	}
-	own, err := s.ownPortfolios(p)
 	if err != nil {
 		return false, err
 	}
-	return own[info.Portfolio], nil
+	return pf.MayRead(p.Name), nil
 }
 
-// ownPortfolios returns the portfolios p has run; nil means all (compliance
-// and admin).
+// ownPortfolios returns the portfolios p owns or was granted; nil means
+// all (compliance and admin).
 func (s *Server) ownPortfolios(p *principal) (map[string]bool, error) {
 	if p.has(RoleCompliance, RoleAdmin) {
 		return nil, nil
 	}
-	runs, err := s.st.Runs()
+	names, err := s.st.PortfoliosOf(p.Name)
 	if err != nil {
 		return nil, err
 	}
-	own := map[string]bool{}
-	for _, r := range runs {
-		if r.User == p.Name {
-			own[r.Portfolio] = true
-		}
+	own := make(map[string]bool, len(names))
+	for _, n := range names {
+		own[n] = true
 	}
 	return own, nil
+}
+
+// maxPortfolioName bounds a portfolio name (bytes).
+const maxPortfolioName = 200
+
+// claimPortfolio settles which portfolio a run goes to, before any of the
+// file is read: the name asked for, which must be p's (owned or granted)
+// unless p is compliance or admin (403 otherwise); or, when none was
+// asked for, fallback (the file's name), made the principal's own
+// ("holdings.csv (fm2)") when someone else has that name already.
+// SaveRun checks ownership again in its transaction.
+func (s *Server) claimPortfolio(job *screenJob, fallback string) error {
+	asked := job.Portfolio != ""
+	if !asked {
+		job.Portfolio = fallback
+	}
+	if len(job.Portfolio) > maxPortfolioName {
+		return invalid("portfolio name: at most %d bytes", maxPortfolioName)
+	}
+	for _, r := range job.Portfolio {
+		if r < 0x20 || r == 0x7f {
+			return invalid("portfolio name: no control characters")
+		}
+	}
+	if job.Any {
+		return nil
+	}
+	pf, err := s.st.Portfolio(job.Portfolio)
+	if screener.KindOf(err) == screener.KindNotFound {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if pf.Owner == "" || pf.MayRead(job.User) {
+		return nil
+	}
+	if asked {
+		return forbidden("portfolio %q belongs to another user: ask compliance for access, or choose another name", job.Portfolio)
+	}
+	job.Portfolio = clipRunes(fallback, maxPortfolioName/2) + " (" + clipRunes(job.User, 64) + ")"
+	return nil
 }
 
 func trimName(s string) string { return strings.TrimSpace(s) }

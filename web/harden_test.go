@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -264,5 +265,116 @@ func TestCSRFRotatedAtLogin(t *testing.T) {
 	s.postForm("/logout", url.Values{}, true)
 	if s.csrf() == after {
 		t.Error("CSRF token kept after logout")
+	}
+}
+
+// uploadTo posts a holdings file into portfolio through the upload form.
+func (s *session) uploadTo(portfolio, name string, content []byte) *httptest.ResponseRecorder {
+	ct, body := multipartBody(s.f.t, [][2]string{{csrfField, s.csrf()}, {"portfolio", portfolio}, {"as_of", "2023-01-01"},
+		{"us_person", "yes"}}, name, content)
+	req := httptest.NewRequest(http.MethodPost, "/upload", body)
+	req.Header.Set("Content-Type", ct)
+	return s.send(req)
+}
+
+// A portfolio belongs to whoever created it: another fund manager or a
+// broker key gets 403 to upload into it or read its runs, until compliance
+// grants access (audited).
+func TestPortfolioOwnership(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.st.PutUser("test", store.User{Name: "fund_manager2", Role: RoleFundManager, PasswordHash: testHash(t)}); err != nil {
+		t.Fatal(err)
+	}
+	demo := []byte("ISIN,Name,Quantity\nHK0941009539,CHINA MOBILE LTD,100\nUS0378331005,APPLE INC,5\n")
+	fm1 := f.login(RoleFundManager)
+	w := fm1.uploadTo("Secret Book", "h.csv", demo)
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("fm1 upload: %d %s", w.Code, w.Body)
+	}
+	run1 := w.Header().Get("Location")
+	fm2 := f.anon()
+	fm2.user = "fund_manager2"
+	fm2.get("/login")
+	if w := fm2.postForm("/login", url.Values{"name": {"fund_manager2"}, "password": {testPassword}}, true); w.Code != http.StatusSeeOther {
+		t.Fatalf("fm2 login: %d", w.Code)
+	}
+	if w := fm2.uploadTo("Secret Book", "h.csv", demo); w.Code != http.StatusForbidden {
+		t.Errorf("fm2 uploading into fm1's portfolio: %d, want 403", w.Code)
+	}
+	for _, path := range []string{run1, run1 + "/report/csv", run1 + "/report/json"} {
+		if w := fm2.get(path); w.Code != http.StatusForbidden {
+			t.Errorf("fm2 reading %s: %d, want 403", path, w.Code)
+		}
+	}
+	if page := fm2.get("/portfolios").Body.String(); strings.Contains(page, "Secret Book") {
+		t.Error("fm2's portfolio page lists fm1's portfolio")
+	}
+	// A broker key cannot overwrite the portfolio's latest run either.
+	ct, body := multipartBody(t, nil, "clean.csv", []byte("ISIN\nUS0378331005\n"))
+	req := httptest.NewRequest("POST", "/api/v1/screen?portfolio=Secret+Book", body)
+	req.Header.Set("Content-Type", ct)
+	req.Header.Set(apiKeyHeader, f.keys[RoleBroker])
+	if w := f.do(req); w.Code != http.StatusForbidden {
+		t.Errorf("broker key uploading into fm1's portfolio: %d, want 403", w.Code)
+	}
+	if runs, _ := f.st.Runs(); len(runs) != 1 {
+		t.Errorf("%d runs saved, want only fm1's", len(runs))
+	}
+	// Without a portfolio name, a taken file name becomes fm2's own.
+	if w := fm1.uploadTo("", "book.csv", demo); w.Code != http.StatusSeeOther {
+		t.Fatalf("fm1 unnamed upload: %d", w.Code)
+	}
+	if w := fm2.uploadTo("", "book.csv", demo); w.Code != http.StatusSeeOther {
+		t.Fatalf("fm2 unnamed upload of the same file name: %d %s", w.Code, w.Body)
+	}
+	if p, err := f.st.Portfolio("book.csv (fund_manager2)"); err != nil || p.Owner != "fund_manager2" {
+		t.Errorf("fm2's unnamed upload: %+v, %v", p, err)
+	}
+	// Compliance grants fm2 access: now fm2 reads and uploads.
+	comp := f.login(RoleCompliance)
+	if w := comp.postForm("/portfolios/access", url.Values{"portfolio": {"Secret Book"}, "principal": {"fund_manager2"}, "action": {"grant"}}, true); w.Code != http.StatusSeeOther {
+		t.Fatalf("grant: %d %s", w.Code, w.Body)
+	}
+	if w := fm2.get(run1); w.Code != http.StatusOK {
+		t.Errorf("fm2 after the grant: %d", w.Code)
+	}
+	if w := fm2.uploadTo("Secret Book", "h.csv", demo); w.Code != http.StatusSeeOther {
+		t.Errorf("fm2 upload after the grant: %d", w.Code)
+	}
+	recs, _ := f.st.Audit(0, 0)
+	granted := false
+	for _, r := range recs {
+		granted = granted || (r.Action == store.ActionPortfolioGrant && r.Actor == "compliance1" && r.Detail["principal"] == "fund_manager2")
+	}
+	if !granted {
+		t.Error("no audit record of the grant")
+	}
+}
+
+// A review stays in the queue when a later upload lacks the row.
+func TestReviewNotSettledByUpload(t *testing.T) {
+	f := newFixture(t)
+	fm := f.login(RoleFundManager)
+	demo, err := os.ReadFile("../testdata/demo/holdings.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := fm.uploadTo("Book", "h.csv", demo); w.Code != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s", w.Code, w.Body)
+	}
+	before, err := f.st.OpenReviews()
+	if err != nil || len(before) == 0 {
+		t.Fatalf("the demo file leaves no review open (%v)", err)
+	}
+	if w := fm.uploadTo("Book", "h.csv", []byte("ISIN,Quantity\nUS0378331005,5\n")); w.Code != http.StatusSeeOther {
+		t.Fatalf("clean upload: %d", w.Code)
+	}
+	after, _ := f.st.OpenReviews()
+	if len(after) != len(before) {
+		t.Errorf("a clean upload changed the open reviews from %d to %d", len(before), len(after))
+	}
+	comp := f.login(RoleCompliance)
+	if page := comp.get("/reviews").Body.String(); !strings.Contains(page, before[0].Finding.Security.Name) {
+		t.Error("the review queue lost the review after a clean upload")
 	}
 }

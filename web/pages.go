@@ -107,7 +107,7 @@ func (s *Server) uploadPost(c echo.Context) error {
 			return err
 		}
 		res, err = s.screenFile(c.Request().Context(), screenJob{Portfolio: trimName(f["portfolio"]), AsOf: at,
-			USPerson: us, User: p.Name}, name, r)
+			USPerson: us, User: p.Name, Any: p.has(RoleCompliance, RoleAdmin)}, name, r)
 		return err
 	})
 	if err != nil {
@@ -296,6 +296,29 @@ func (s *Server) portfoliosPage(c echo.Context) error {
 	}
 	v.Entities = entityTotals(reps)
 	return s.render(c, "portfolios", pageData{Title: "Portfolios and exposure", Data: v})
+}
+
+// accessPost grants or revokes a principal's access to a portfolio
+// (compliance, admin), audited by the store.
+func (s *Server) accessPost(c echo.Context) error {
+	portfolio, principal := strings.TrimSpace(c.FormValue("portfolio")), strings.TrimSpace(c.FormValue("principal"))
+	action := c.FormValue("action")
+	if action != "grant" && action != "revoke" {
+		return invalid("action %q: grant or revoke", action)
+	}
+	name, isKey := strings.CutPrefix(principal, "key:")
+	if !validUserName(name) {
+		return invalid("principal %q: a user name, or key:NAME for an API key", principal)
+	}
+	if !isKey {
+		if _, err := s.st.User(name); err != nil {
+			return err
+		}
+	}
+	if err := s.st.GrantPortfolio(who(c).Name, portfolio, principal, action == "grant"); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/portfolios?done="+urlQueryEscape(action+" "+principal+" on "+portfolio))
 }
 
 func (s *Server) reviewsPage(c echo.Context) error {

@@ -45,6 +45,7 @@ var matrix = []route{
 	{"POST", "/admin/keys", adminRoles, "form"},
 	{"POST", "/admin/keys/revoke", adminRoles, "form"},
 	{"POST", "/admin/users/unlock", adminRoles, "form"},
+	{"POST", "/portfolios/access", reviewRoles, "form"},
 	{"POST", "/api/v1/check", apiRoles, "api"},
 	{"POST", "/api/v1/screen", apiRoles, "api"},
 	{"GET", "/api/v1/runs/1", []string{RoleCompliance, RoleAdmin}, "api"}, // a fund manager's page run: not the keys'

@@ -67,8 +67,10 @@ func (s *Server) routes() {
 	pg.POST("/admin/keys", s.keyPost, admin)
 	pg.POST("/admin/keys/revoke", s.keyRevokePost, admin)
 
-	// Hardening: an admin lifts a sign-in lockout.
+	// Hardening: an admin lifts a sign-in lockout; compliance shares a
+	// portfolio with another user or key.
 	pg.POST("/admin/users/unlock", s.unlockPost, admin)
+	pg.POST("/portfolios/access", s.accessPost, review)
 }
 
 // pageBodyLimit bounds page request bodies before anything reads them: the

@@ -25,6 +25,9 @@ type screenJob struct {
 	AsOf      time.Time
 	USPerson  screener.USPerson
 	User      string
+	// Any lets User save into a portfolio another principal owns
+	// (compliance, admin).
+	Any bool
 }
 
 // screened is the outcome of a saved screening run.
@@ -89,7 +92,7 @@ func (s *Server) finishRun(job screenJob, sink *runSink, eng *engine, files []st
 		return nil, err
 	}
 	id, err := s.st.SaveRun(store.Run{Portfolio: job.Portfolio, User: job.User, AsOf: job.AsOf, Files: files,
-		Holdings: sink.held, Report: buf.Bytes(), SnapshotIDs: eng.ids})
+		Holdings: sink.held, Report: buf.Bytes(), SnapshotIDs: eng.ids, AnyPortfolio: job.Any})
 	if err != nil {
 		return nil, err
 	}
@@ -98,6 +101,9 @@ func (s *Server) finishRun(job screenJob, sink *runSink, eng *engine, files []st
 
 // screenFile screens one holdings file read from r and saves the run.
 func (s *Server) screenFile(ctx context.Context, job screenJob, name string, r io.Reader) (*screened, error) {
+	if err := s.claimPortfolio(&job, name); err != nil {
+		return nil, err
+	}
 	sink, eng, err := s.newRun(ctx, job)
 	if err != nil {
 		return nil, err

@@ -433,9 +433,10 @@ Usage: screener review [--db FILE] [--format text|json]
        screener review decide --db FILE --run ID --line N --entry ID
                               --outcome confirmed|cleared --reviewer NAME --reason TEXT [--file F]
 
-'review' lists the open reviews: findings with status review in the latest
-saved run of each portfolio that no decision settles, including decisions
-re-opened because the listed entry changed since.
+'review' lists the open reviews: findings with status review in the saved
+runs of each portfolio that no decision settles (a later run without the row
+does not settle it), including decisions re-opened because the listed entry
+changed since.
 
 'review decide' records a reviewer's decision on one finding of a saved run
 (the row's line, and --file when several files have that line). The decision

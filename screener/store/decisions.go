@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/screener/screener/screener"
@@ -171,8 +172,9 @@ func runEntry(tx *bolt.Tx, info RunInfo, list, id string) (*screener.Entry, erro
 	return snapshotEntry(tx, snapID, list, id)
 }
 
-// Review is an open review: a finding with status review in the latest
-// run of its portfolio that no decision settles.
+// Review is an open review: a finding with status review in a run of its
+// portfolio that no decision settles (the latest run that had the row; a
+// later run without it does not settle it).
 type Review struct {
 	Run       uint64           `json:"run"`
 	Portfolio string           `json:"portfolio"`
@@ -182,45 +184,44 @@ type Review struct {
 	Reopened *screener.ReviewDecision `json:"reopened,omitempty"`
 }
 
-// OpenReviews returns the findings with status review in the latest run of
-// each portfolio that have no decision, or whose decision was re-opened
-// because the entry changed, by portfolio, file and line.
+// OpenReviews returns the review findings of each portfolio's runs that no
+// decision settles, or whose decision was re-opened because the entry
+// changed, by portfolio, file and line. Only a decision settles a review:
+// a later upload that lacks the row leaves it open.
 func (s *Store) OpenReviews() ([]Review, error) {
 	var out []Review
 	err := s.db.View(func(tx *bolt.Tx) error {
 		db := tx.Bucket(bucketDecisions)
-		return tx.Bucket(bucketPortfolios).ForEach(func(k, v []byte) error {
-			var p Portfolio
-			if err := json.Unmarshal(v, &p); err != nil {
-				return fmt.Errorf("portfolio %q: %w", k, err)
+		infos := map[uint64]RunInfo{}
+		return tx.Bucket(bucketOpenReviews).ForEach(func(k, v []byte) error {
+			var o openReview
+			if err := json.Unmarshal(v, &o); err != nil {
+				return fmt.Errorf("open review %q: %w", k, err)
 			}
-			info, err := getRunInfo(tx, p.LatestRun)
-			if err != nil {
-				return err
-			}
-			fs, err := runFindings(tx, p.LatestRun)
-			if err != nil {
-				return err
-			}
-			for _, f := range fs {
-				if f.Status != screener.StatusReview || f.Entry == nil {
-					continue
-				}
-				r := Review{Run: p.LatestRun, Portfolio: p.Name, Finding: f}
-				var d screener.ReviewDecision
-				ok, err := getJSON(db, decisionKey(f.Key, f.Entry.List, f.Entry.ID), &d)
-				if err != nil {
+			f := o.Finding
+			portfolio, _, _ := strings.Cut(string(k), "\x00")
+			info, ok := infos[o.Run]
+			if !ok {
+				var err error
+				if info, err = getRunInfo(tx, o.Run); err != nil {
 					return err
 				}
-				if ok {
-					e, err := runEntry(tx, info, f.Entry.List, f.Entry.ID)
-					if err == nil && d.Applies(e) {
-						continue // settled
-					}
-					r.Reopened = &d
-				}
-				out = append(out, r)
+				infos[o.Run] = info
 			}
+			r := Review{Run: o.Run, Portfolio: portfolio, Finding: f}
+			var d screener.ReviewDecision
+			ok, err := getJSON(db, decisionKey(f.Key, f.Entry.List, f.Entry.ID), &d)
+			if err != nil {
+				return err
+			}
+			if ok {
+				e, err := runEntry(tx, info, f.Entry.List, f.Entry.ID)
+				if err == nil && d.Applies(e) {
+					return nil // settled
+				}
+				r.Reopened = &d
+			}
+			out = append(out, r)
 			return nil
 		})
 	})

@@ -53,6 +53,13 @@ type Interface interface {
 	Run(id uint64) (Run, error)
 	RunReport(id uint64) (json.RawMessage, error)
 	Portfolios() ([]Portfolio, error)
+	// Portfolio returns one portfolio (owner, access) without holdings.
+	Portfolio(name string) (Portfolio, error)
+	// PortfoliosOf names the portfolios principal owns or may use.
+	PortfoliosOf(principal string) ([]string, error)
+	// GrantPortfolio gives (grant) or takes away principal's access to a
+	// portfolio, audited.
+	GrantPortfolio(actor, portfolio, principal string, grant bool) error
 
 	// Review decisions.
 	Decide(d screener.ReviewDecision) (screener.ReviewDecision, error)

@@ -30,6 +30,10 @@ type Run struct {
 	Report      json.RawMessage // kept byte for byte
 	SnapshotIDs []uint64        // stored snapshots the run screened against
 	SavedAt     time.Time       // set by SaveRun
+	// AnyPortfolio lets User save into a portfolio another principal owns
+	// (compliance and admin); otherwise SaveRun refuses that (forbidden)
+	// unless User was granted access. A new portfolio belongs to User.
+	AnyPortfolio bool
 }
 
 // RunInfo describes a saved run without its holdings and report.
@@ -56,6 +60,10 @@ type Portfolio struct {
 	LatestRun uint64             `json:"latest_run"`
 	Files     []string           `json:"files"`
 	Holdings  []screener.Holding `json:"-"` // filled by Portfolios
+	// Owner is the principal whose run created the portfolio; Access the
+	// others granted access to it (see GrantPortfolio).
+	Owner  string   `json:"owner,omitempty"`
+	Access []string `json:"access,omitempty"`
 }
 
 // holding is a screener.Holding with the fields it keeps out of JSON, so a
@@ -149,10 +157,15 @@ func (s *Store) SaveRun(run Run) (uint64, error) {
 			return err
 		}
 		if p.Name == "" {
-			p = Portfolio{Name: run.Portfolio, Created: now}
+			p = Portfolio{Name: run.Portfolio, Created: now, Owner: run.User}
+		} else if !run.AnyPortfolio && !p.mayWrite(run.User) {
+			return screener.Errorf(screener.KindForbidden, "portfolio %q belongs to another user: ask compliance for access, or choose another name", run.Portfolio)
 		}
 		p.Updated, p.Runs, p.LatestRun, p.Files = now, p.Runs+1, id, run.Files
 		if err := putJSON(pb, []byte(run.Portfolio), p); err != nil {
+			return err
+		}
+		if err := noteReviews(tx, id, run.Portfolio, run.Report); err != nil {
 			return err
 		}
 		snaps := make([]string, len(run.SnapshotIDs))

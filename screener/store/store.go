@@ -8,7 +8,7 @@
 // holdings or hash passwords: the list readers, the engine and the web
 // package do that.
 //
-// # Bucket layout (schema version 2)
+// # Bucket layout (schema version 3)
 //
 // Keys written "u64" are big-endian uint64 from the bucket's NextSequence;
 // values are JSON unless said otherwise.
@@ -22,7 +22,8 @@
 //	  <u64 id>/         one nested bucket per snapshot:
 //	    u64 index       → screener.Entry, in list order
 //	snapshot_index/     list name 0x00 digest → u64 snapshot id (repeat imports)
-//	portfolios/         portfolio name → Portfolio (runs, latest run)
+//	portfolios/         portfolio name → Portfolio (runs, latest run, owner,
+//	                    principals granted access)
 //	runs/               u64 run id → RunInfo (portfolio, user, as-of, files,
 //	                    snapshot ids, counts, report SHA-256)
 //	run_holdings/       u64 run id → []holding (screener.Holding plus its
@@ -33,6 +34,9 @@
 //	sessions/           SHA-256(token) hex → Session
 //	api_keys/           SHA-256(key) hex → APIKey
 //	audit/              u64 seq → AuditRecord, chained by SHA-256
+//	open_reviews/       portfolio 0x00 key 0x00 list 0x00 entry id → {run,
+//	                    finding}: review findings until a decision settles
+//	                    them (a later run without the row does not)
 //	login_throttle/     "name:"+user or "addr:"+address → Throttle (failed
 //	                    sign-ins: count, first, last)
 //
@@ -72,6 +76,7 @@ var (
 	bucketAPIKeys         = []byte("api_keys")
 	bucketAudit           = []byte("audit")
 	bucketThrottle        = []byte("login_throttle")
+	bucketOpenReviews     = []byte("open_reviews")
 
 	keySchema    = []byte("schema")
 	keyAuditHead = []byte("audit_head")
@@ -97,6 +102,8 @@ var migrations = []func(tx *bolt.Tx) error{
 		_, err := tx.CreateBucketIfNotExists(bucketThrottle)
 		return err
 	},
+	// 3: portfolio owners, and open reviews kept until a decision.
+	migrateOwners,
 }
 
 // SchemaVersion is the schema version this program writes.
