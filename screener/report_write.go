@@ -17,13 +17,13 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	if err := s.Head(r); err != nil {
 		return err
 	}
-	return r.replay(s)
+	return r.Replay(s)
 }
 
-// replay sends r's findings and rejected rows through a streaming sink and
+// Replay sends r's findings and rejected rows through a streaming sink and
 // closes it, so that a report in memory and a streamed one are written by
-// the same code.
-func (r *Report) replay(s ReportSink) error {
+// the same code (the JSON, CSV and XLSX writers alike).
+func (r *Report) Replay(s ReportSink) error {
 	for i := range r.Findings {
 		if err := s.Finding(&r.Findings[i]); err != nil {
 			return err
@@ -76,7 +76,7 @@ type csvRow struct {
 // a cell that starts with =, +, -, @, tab or CR is neutralised with a
 // leading apostrophe (OWASP CSV injection), while numbers stay numbers.
 func (r *Report) WriteCSV(w io.Writer) error {
-	return r.replay(NewCSVSink(w, r.AsOf, r.Lists))
+	return r.Replay(NewCSVSink(w, r.AsOf, r.Lists))
 }
 
 func listsCell(ls []ListInfo) string {

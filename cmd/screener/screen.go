@@ -16,6 +16,7 @@ import (
 	"github.com/screener/screener/issuers"
 	"github.com/screener/screener/screener"
 	"github.com/screener/screener/screener/holdings"
+	"github.com/screener/screener/screener/report/xlsx"
 	"github.com/screener/screener/screener/store"
 )
 
@@ -57,6 +58,7 @@ type screenConfig struct {
 	quiet      bool
 	cpuprofile string
 	memprofile string
+	doc        docFlags
 }
 
 func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -64,7 +66,7 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := newFlags("screener screen", screenHelp, stderr)
 	fs.Var(&c.lists, "list", "list file or folder (repeatable); default: the embedded OFAC snapshot")
 	fs.StringVar(&c.asOf, "as-of", "", "as-of date (YYYY-MM-DD, noon US Eastern) or RFC 3339 instant; default: now")
-	fs.StringVar(&c.format, "format", "text", "report format: text, csv or json")
+	fs.StringVar(&c.format, "format", "text", "report format: text, csv, json, xlsx, html or pdf")
 	fs.StringVar(&c.out, "out", "", "write the report to this file instead of stdout")
 	fs.BoolVar(&c.all, "all", false, "list every position, clear ones too")
 	fs.StringVar(&c.failOn, "fail-on", "", "exit 3 if a finding is at or above this status (e.g. review, divest_only)")
@@ -77,6 +79,7 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.BoolVar(&c.quiet, "quiet", false, "no progress on stderr")
 	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a pprof CPU profile of the run to `FILE`")
 	fs.StringVar(&c.memprofile, "memprofile", "", "write a pprof heap profile at the end of the run to `FILE`")
+	c.doc.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -123,9 +126,12 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 	switch c.format {
-	case "text", "csv", "json":
+	case "text", "csv", "json", "xlsx", "html", "pdf":
 	default:
-		return screener.Errorf(screener.KindInvalid, "--format %q: want text, csv or json", c.format)
+		return screener.Errorf(screener.KindInvalid, "--format %q: want text, csv, json, xlsx, html or pdf", c.format)
+	}
+	if err := c.doc.check(); err != nil {
+		return err
 	}
 	var st store.Interface
 	if c.db != "" {
@@ -184,6 +190,10 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		stream = js
 	case f == "csv":
 		stream = screener.NewCSVSink(out, at.Format(time.RFC3339), listInfos(lists))
+	case f == "xlsx":
+		if stream, err = xlsx.New(out); err != nil {
+			return err
+		}
 	}
 	rep, held, err := screenFilesTo(ctx, fs.Args(), lists, dir, at, opt, c.save, progress(stderr, c.quiet), stream)
 	if err != nil {
@@ -203,6 +213,8 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		err = rep.WriteJSON(out)
 	case c.format == "csv":
 		err = rep.WriteCSV(out)
+	case c.format == "xlsx" || c.format == "html" || c.format == "pdf":
+		err = c.doc.write(out, c.format, rep, nil)
 	default:
 		err = rep.WriteText(out)
 	}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -58,9 +59,10 @@ func openMissing(path string, err error) error {
 // readCmd is a command that reads the database: --db, --format text|json
 // and its own flags, then a fixed number of positional arguments.
 type readCmd struct {
-	fs     *flag.FlagSet
-	db     *string
-	format *string
+	fs      *flag.FlagSet
+	db      *string
+	format  *string
+	formats []string // the formats it takes besides text and json
 }
 
 func newReadCmd(name, help, defaultFormat, formatHelp string, stderr io.Writer) *readCmd {
@@ -75,7 +77,7 @@ func (c *readCmd) parse(args []string, want int) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(pos) != want || (*c.format != "text" && *c.format != "json") {
+	if len(pos) != want || (*c.format != "text" && *c.format != "json" && !slices.Contains(c.formats, *c.format)) {
 		c.fs.Usage()
 		return nil, errUsage
 	}
@@ -313,16 +315,18 @@ func writeJSON(w io.Writer, v any) error {
 
 const runsHelp = `
 Usage: screener runs [--db FILE] [--format text|json]
-       screener runs show [--db FILE] [--format json|text] ID
+       screener runs show [--db FILE] [--format json|text|xlsx|html|pdf] [--paper a4|letter] ID
 
 Lists the saved screening runs (screener screen --db FILE --save), newest
 first; 'runs show' prints one run's report exactly as it was saved (json),
-or a summary of it (text).
+a summary of it (text), or renders the saved report as a workbook, an HTML
+page or a PDF (xlsx, html, pdf: the same saved run renders the same bytes).
 
 Examples:
   screener runs --db screener.db
   screener runs show --db screener.db 3 > report-3.json
   screener runs show 3 --format text
+  screener runs show --db screener.db --format pdf --paper letter 3 > run-3.pdf
 `
 
 func runRuns(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -365,7 +369,10 @@ func joinIDs(ids []uint64) string {
 }
 
 func runRunsShow(args []string, stdout, stderr io.Writer) error {
-	c := newReadCmd("runs show", runsHelp, "json", "output: json (the saved report, byte for byte) or text", stderr)
+	c := newReadCmd("runs show", runsHelp, "json", "output: json (the saved report, byte for byte), text, xlsx, html or pdf", stderr)
+	c.formats = []string{"xlsx", "html", "pdf"}
+	var doc docFlags
+	doc.register(c.fs)
 	format := c.format
 	pos, err := c.parse(args, 1)
 	if err != nil {
@@ -387,6 +394,20 @@ func runRunsShow(args []string, stdout, stderr io.Writer) error {
 		}
 		_, err = stdout.Write(b)
 		return err
+	}
+	if slices.Contains(c.formats, *format) {
+		if err := doc.check(); err != nil {
+			return err
+		}
+		b, err := s.RunReport(id)
+		if err != nil {
+			return err
+		}
+		var rep screener.Report
+		if err := json.Unmarshal(b, &rep); err != nil {
+			return fmt.Errorf("run %d: the saved report is not a screener report: %w", id, err)
+		}
+		return doc.write(stdout, *format, &rep, b)
 	}
 	run, err := s.Run(id)
 	if err != nil {
