@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/screener/screener/issuers"
 	"github.com/screener/screener/screener"
+	"github.com/screener/screener/screener/listage"
 	"github.com/shopspring/decimal"
 )
 
@@ -37,7 +38,10 @@ type checkItem struct {
 // checkResponse is the answer of POST /api/v1/check. Each result puts its
 // decision first, before any nested object.
 type checkResponse struct {
-	AsOf    string        `json:"as_of"`
+	AsOf string `json:"as_of"`
+	// Lists are the snapshots the answer used, with their age on the as-of
+	// date and a warning when too old (also sent as a Warning header).
+	Lists   []listage.Age `json:"lists"`
 	Results []checkResult `json:"results"`
 }
 
@@ -104,6 +108,7 @@ func (s *Server) apiCheck(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.warnHeader(c, res.Lists)
 	return c.JSON(http.StatusOK, res)
 }
 
@@ -121,7 +126,7 @@ func (s *Server) check(req *checkRequest) (*checkResponse, error) {
 	}
 	def := usOf(req.USPerson, screener.USPersonUnknown)
 	m := s.engine().m
-	out := &checkResponse{AsOf: at.Format(time.RFC3339), Results: make([]checkResult, len(req.Items))}
+	out := &checkResponse{AsOf: at.Format(time.RFC3339), Lists: s.listAges(at), Results: make([]checkResult, len(req.Items))}
 	for i := range req.Items {
 		it := &req.Items[i]
 		side := screener.Side(strings.ToLower(strings.TrimSpace(it.Side)))
@@ -216,6 +221,9 @@ func (s *Server) apiScreen(c echo.Context) error {
 		if res, err = s.screenPositions(c, &req, p); err != nil {
 			return err
 		}
+	}
+	if at, err := time.Parse(time.RFC3339, res.Report.AsOf); err == nil {
+		s.warnHeader(c, s.listAges(at))
 	}
 	loc := "/api/v1/runs/" + strconv.FormatUint(res.RunID, 10)
 	c.Response().Header().Set(echo.HeaderLocation, loc)
@@ -367,11 +375,16 @@ type listInfo struct {
 	SnapshotID uint64                `json:"snapshot_id,omitempty"`
 	ImportedAt *time.Time            `json:"imported_at,omitempty"`
 	Sources    []screener.SourceFile `json:"sources"`
+	// AgeDays is the snapshot's age today; Warning is set when it is more
+	// than the server's --list-max-age.
+	AgeDays int    `json:"age_days"`
+	Warning string `json:"warning,omitempty"`
 }
 
 func (s *Server) listsInUse() []listInfo {
 	eng := s.engine()
 	out := make([]listInfo, len(eng.lists))
+	ages := listage.OfLists(eng.lists, s.cfg.Now(), s.cfg.ListMaxAge)
 	for i, l := range eng.lists {
 		sn := eng.snaps[i]
 		out[i] = listInfo{Name: l.Name, Format: l.Format, AsOf: l.AsOf, Entries: len(l.Entries), SHA256: l.SHA256(),
@@ -383,11 +396,13 @@ func (s *Server) listsInUse() []listInfo {
 		if out[i].Sources == nil {
 			out[i].Sources = []screener.SourceFile{}
 		}
+		out[i].AgeDays, out[i].Warning = ages[i].Days, ages[i].Warning
 	}
 	return out
 }
 
 func (s *Server) apiLists(c echo.Context) error {
+	s.warnHeader(c, s.listAges(s.cfg.Now()))
 	return c.JSON(http.StatusOK, map[string]any{"lists": s.listsInUse()})
 }
 

@@ -133,8 +133,8 @@ func TestBrowser(t *testing.T) {
 			cm = row
 		}
 	}
-	if !strings.Contains(findings, "HK0941009539") || !strings.Contains(findings, "divest_only") || !strings.Contains(findings, "2022-06-03") {
-		t.Errorf("China Mobile divest_only with deadline 2022-06-03 not shown; row %q", cm)
+	if !strings.Contains(findings, "HK0941009539") || !strings.Contains(findings, "Divest only") || !strings.Contains(findings, "2022-06-03") {
+		t.Errorf("China Mobile \"Divest only\" with deadline 2022-06-03 not shown; row %q", cm)
 	}
 
 	err = chromedp.Run(ctx,

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -17,7 +15,6 @@ import (
 	"github.com/screener/screener/screener"
 	"github.com/screener/screener/screener/lists"
 	"github.com/screener/screener/screener/store"
-	"github.com/shopspring/decimal"
 )
 
 // safeNext keeps a post-login redirect on this site: only a relative path
@@ -79,8 +76,6 @@ func (s *Server) logoutPost(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/login")
 }
 
-func (s *Server) home(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/upload") }
-
 type uploadData struct {
 	Lists []listInfo
 	Today string
@@ -135,28 +130,6 @@ func (s *Server) runsPage(c echo.Context) error {
 	return s.render(c, "runs", pageData{Title: "Runs", Data: vis})
 }
 
-// runView is a saved run for the report page.
-type runView struct {
-	Info     store.RunInfo
-	Report   screener.Report
-	Statuses []statusCount
-	Entities []entityTotal
-}
-
-type statusCount struct {
-	Status screener.Status
-	Count  int
-}
-
-type entityTotal struct {
-	ID          string
-	Name        string
-	Program     string
-	Currency    string
-	Positions   int
-	MarketValue decimal.Decimal
-}
-
 // loadRun reads a run the caller may see.
 func (s *Server) loadRun(c echo.Context) (store.RunInfo, []byte, error) {
 	id, err := runID(c)
@@ -176,126 +149,6 @@ func (s *Server) loadRun(c echo.Context) (store.RunInfo, []byte, error) {
 	}
 	raw, err := s.st.RunReport(id)
 	return info, raw, err
-}
-
-func (s *Server) runPage(c echo.Context) error {
-	info, raw, err := s.loadRun(c)
-	if err != nil {
-		return err
-	}
-	v := runView{Info: info}
-	if err := json.Unmarshal(raw, &v.Report); err != nil {
-		return err
-	}
-	for _, st := range screener.Statuses {
-		if n := v.Report.Summary.ByStatus[st]; n > 0 {
-			v.Statuses = append(v.Statuses, statusCount{st, n})
-		}
-	}
-	v.Entities = entityTotals([]*screener.Report{&v.Report})
-	return s.render(c, "run", pageData{Title: "Run " + strconv.FormatUint(info.ID, 10), Data: v})
-}
-
-// entityTotals sums market values by listed entity and currency over reports.
-func entityTotals(reps []*screener.Report) []entityTotal {
-	type k struct{ id, ccy string }
-	sum := map[k]*entityTotal{}
-	for _, r := range reps {
-		for _, f := range r.Findings {
-			if f.Entry == nil || f.Status == screener.StatusClear || f.Status == screener.StatusCleared {
-				continue
-			}
-			key := k{f.Entry.List + " " + f.Entry.ID, f.Currency}
-			t := sum[key]
-			if t == nil {
-				t = &entityTotal{ID: f.Entry.ID, Name: f.Entry.Name, Program: f.Entry.Program, Currency: f.Currency}
-				sum[key] = t
-			}
-			t.Positions++
-			t.MarketValue = t.MarketValue.Add(f.MarketValue)
-		}
-	}
-	out := make([]entityTotal, 0, len(sum))
-	for _, t := range sum {
-		out = append(out, *t)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Name != out[j].Name {
-			return out[i].Name < out[j].Name
-		}
-		return out[i].Currency < out[j].Currency
-	})
-	return out
-}
-
-// runDownload sends the run's report as JSON (as saved), CSV or text.
-func (s *Server) runDownload(c echo.Context) error {
-	info, raw, err := s.loadRun(c)
-	if err != nil {
-		return err
-	}
-	format := c.Param("format")
-	base := "screener-run-" + strconv.FormatUint(info.ID, 10)
-	if format == "json" {
-		c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+base+`.json"`)
-		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, raw)
-	}
-	var rep screener.Report
-	if err := json.Unmarshal(raw, &rep); err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	var ctype, ext string
-	switch format {
-	case "csv":
-		err, ctype, ext = rep.WriteCSV(&buf), "text/csv; charset=utf-8", ".csv"
-	case "text", "txt":
-		err, ctype, ext = rep.WriteText(&buf), "text/plain; charset=utf-8", ".txt"
-	default:
-		return screener.Errorf(screener.KindNotFound, "no report format %q: json, csv or text", format)
-	}
-	if err != nil {
-		return err
-	}
-	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+base+ext+`"`)
-	return c.Blob(http.StatusOK, ctype, buf.Bytes())
-}
-
-type portfolioView struct {
-	Portfolios []store.Portfolio
-	Entities   []entityTotal
-}
-
-func (s *Server) portfoliosPage(c echo.Context) error {
-	p := who(c)
-	own, err := s.ownPortfolios(p)
-	if err != nil {
-		return err
-	}
-	all, err := s.st.Portfolios()
-	if err != nil {
-		return err
-	}
-	var v portfolioView
-	var reps []*screener.Report
-	for _, pf := range all {
-		if own != nil && !own[pf.Name] {
-			continue
-		}
-		pf.Holdings = nil
-		v.Portfolios = append(v.Portfolios, pf)
-		raw, err := s.st.RunReport(pf.LatestRun)
-		if err != nil {
-			return err
-		}
-		var r screener.Report
-		if err := json.Unmarshal(raw, &r); err != nil {
-			return err
-		}
-		reps = append(reps, &r)
-	}
-	v.Entities = entityTotals(reps)
-	return s.render(c, "portfolios", pageData{Title: "Portfolios and exposure", Data: v})
 }
 
 // accessPost grants or revokes a principal's access to a portfolio
@@ -322,11 +175,32 @@ func (s *Server) accessPost(c echo.Context) error {
 }
 
 func (s *Server) reviewsPage(c echo.Context) error {
+	q, err := parseFindingQuery(c.QueryParams(), pageRows)
+	if err != nil {
+		return err
+	}
 	rs, err := s.st.OpenReviews()
 	if err != nil {
 		return err
 	}
-	return s.render(c, "reviews", pageData{Title: "Review queue", Flash: c.QueryParam("done"), Data: rs})
+	v := reviewsView{Query: q, All: len(rs)}
+	for i := range rs {
+		if q.match(&rs[i].Finding) {
+			v.Total++
+			if v.Total > q.Offset && len(v.Reviews) < q.Limit {
+				v.Reviews = append(v.Reviews, rs[i])
+			}
+		}
+	}
+	v.Pager = newPager(c.Request().URL.Path, q, v.Total)
+	return s.render(c, "reviews", pageData{Title: "Review queue", Flash: c.QueryParam("done"), Data: v})
+}
+
+type reviewsView struct {
+	Query      findingQuery
+	Reviews    []store.Review
+	Total, All int
+	Pager      pager
 }
 
 // decidePost records a reviewer's decision on a finding of a saved run.

@@ -52,6 +52,9 @@ var matrix = []route{
 	{"GET", "/api/v1/lists", apiRoles, "api"},
 	{"GET", "/api/v1/lists/OFAC-CONSOLIDATED/snapshots", apiRoles, "api"},
 	{"GET", "/api/v1/lists/OFAC-CONSOLIDATED/diff?from=1&to=1", apiRoles, "api"},
+	{"GET", "/api/v1/runs/1/findings?limit=5", []string{RoleCompliance, RoleAdmin}, "api"},
+	{"GET", "/lookup?q=HK0941009539", pageRoles, "page"},
+	{"GET", "/decisions", reviewRoles, "page"},
 }
 
 // TestRoleMatrix walks every route with every role (and nobody) and checks

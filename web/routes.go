@@ -71,6 +71,12 @@ func (s *Server) routes() {
 	// portfolio with another user or key.
 	pg.POST("/admin/users/unlock", s.unlockPost, admin)
 	pg.POST("/portfolios/access", s.accessPost, review)
+
+	// Issue 18, a web app to work in all day: paged findings for brokers,
+	// a security lookup and the decisions page (the dashboard is "/").
+	api.GET("/runs/:id/findings", s.apiFindings)
+	pg.GET("/lookup", s.lookupPage, anyone)
+	pg.GET("/decisions", s.decisionsPage, review)
 }
 
 // pageBodyLimit bounds page request bodies before anything reads them: the

@@ -96,6 +96,7 @@ func (s *Server) finishRun(job screenJob, sink *runSink, eng *engine, files []st
 	if err != nil {
 		return nil, err
 	}
+	s.reports.put(id, rep)
 	return &screened{RunID: id, Report: rep, JSON: buf.Bytes()}, nil
 }
 

@@ -55,6 +55,10 @@ type Config struct {
 	Burst     int
 	// SessionTTL is how long a login lasts; 0 means 12 hours.
 	SessionTTL time.Duration
+	// ListMaxAge is the age in days above which a list snapshot in use is
+	// warned about on pages, in API responses and in the log; 0 means
+	// listage.DefaultMaxAge.
+	ListMaxAge int
 }
 
 // DefaultRateLimit is the API requests per second allowed per key when
@@ -82,6 +86,8 @@ type Server struct {
 	// wall is the real clock of sign-in throttling (the store stamps
 	// failures with its own clock; tests set both).
 	wall func() time.Time
+	// reports keeps decoded reports of recent runs for paged pages.
+	reports reportCache
 }
 
 // engine is the matcher and the lists it was built from, swapped whole when
@@ -139,6 +145,7 @@ func New(cfg Config) (*Server, error) {
 	if err := s.reload(); err != nil {
 		return nil, err
 	}
+	s.logListAge()
 	s.e = echo.New()
 	s.e.HideBanner, s.e.HidePort = true, true
 	s.e.HTTPErrorHandler = s.handleError

@@ -29,6 +29,8 @@ type pageData struct {
 	Path  string
 	Flash string
 	Data  any
+	// ListWarnings say when a list in use is too old (every page's header).
+	ListWarnings []string
 }
 
 // errorPage is the data of the error page.
@@ -78,10 +80,10 @@ func parsePages() (map[string]pageTemplate, error) {
 	out := map[string]pageTemplate{}
 	for _, n := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if base == "layout" {
+		if base == "layout" || base == "partials" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(embedded, "templates/layout.html", n)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(embedded, "templates/layout.html", "templates/partials.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", n, err)
 		}
@@ -105,6 +107,9 @@ func (s *Server) renderStatus(c echo.Context, status int, name string, d pageDat
 	d.User = who(c)
 	d.CSRF = csrfToken(c)
 	d.Path = c.Request().URL.Path
+	if d.User != nil {
+		d.ListWarnings = s.listWarnings()
+	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, d); err != nil {
 		s.log.Error("render", "page", name, "err", err, "request_id", c.Response().Header().Get(echo.HeaderXRequestID))

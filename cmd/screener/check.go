@@ -9,6 +9,7 @@ import (
 
 	"github.com/screener/screener/issuers"
 	"github.com/screener/screener/screener"
+	"github.com/screener/screener/screener/listage"
 )
 
 const checkHelp = `
@@ -35,6 +36,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	asOf := fs.String("as-of", "", "as-of date (YYYY-MM-DD, noon US Eastern) or RFC 3339 instant; default: now")
 	exchange := fs.String("exchange", "", "exchange of a bare code: MIC (XHKG, XSHG, XTAI...), market code or name")
 	format := fs.String("format", "text", "output format: text or json")
+	maxAge := fs.Int("list-max-age", listage.DefaultMaxAge, "warn on stderr when a list snapshot is more than this many days old on the as-of date")
 	usp := fs.String("us-person", "unknown", "account's US-person status: yes, no or unknown (unknown counts as US)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -59,6 +61,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	warnListAge(stderr, ls, at, *maxAge)
 	dir, err := issuers.Default()
 	if err != nil {
 		return fmt.Errorf("load reference data: %w", err)

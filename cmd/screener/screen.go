@@ -16,6 +16,7 @@ import (
 	"github.com/screener/screener/issuers"
 	"github.com/screener/screener/screener"
 	"github.com/screener/screener/screener/holdings"
+	"github.com/screener/screener/screener/listage"
 	"github.com/screener/screener/screener/report/xlsx"
 	"github.com/screener/screener/screener/store"
 )
@@ -56,6 +57,7 @@ type screenConfig struct {
 	user       string
 	portfolio  string
 	quiet      bool
+	maxAge     int
 	cpuprofile string
 	memprofile string
 	doc        docFlags
@@ -77,6 +79,7 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&c.user, "user", currentUser(), "who ran it, for the audit log (with --save)")
 	fs.StringVar(&c.portfolio, "portfolio", "", "portfolio name for a saved run (default: the file names)")
 	fs.BoolVar(&c.quiet, "quiet", false, "no progress on stderr")
+	fs.IntVar(&c.maxAge, "list-max-age", listage.DefaultMaxAge, "warn on stderr when a list snapshot is more than this many days old on the as-of date")
 	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a pprof CPU profile of the run to `FILE`")
 	fs.StringVar(&c.memprofile, "memprofile", "", "write a pprof heap profile at the end of the run to `FILE`")
 	c.doc.register(fs)
@@ -161,6 +164,7 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
+	warnListAge(stderr, lists, at, c.maxAge)
 	dr := <-dirc
 	if dr.err != nil {
 		return fmt.Errorf("load reference data: %w", dr.err)
@@ -477,6 +481,14 @@ func listInfos(lists []*screener.List) []screener.ListInfo {
 		out = append(out, screener.ListInfo{Name: l.Name, AsOf: l.AsOf, SHA256: l.SHA256(), Entries: len(l.Entries)})
 	}
 	return out
+}
+
+// warnListAge prints a warning for each list snapshot too old for (or
+// newer than) the as-of date.
+func warnListAge(stderr io.Writer, lists []*screener.List, at time.Time, maxAge int) {
+	for _, w := range listage.Warnings(listage.OfLists(lists, at, maxAge)) {
+		fmt.Fprintln(stderr, "warning: "+w)
+	}
 }
 
 func asOfFlag(s string) (time.Time, error) {

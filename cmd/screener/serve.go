@@ -21,6 +21,7 @@ import (
 
 	"github.com/screener/screener/issuers"
 	"github.com/screener/screener/screener"
+	"github.com/screener/screener/screener/listage"
 	"github.com/screener/screener/screener/store"
 	"github.com/screener/screener/web"
 )
@@ -59,6 +60,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	rate := fs.Float64("rate-limit", web.DefaultRateLimit, "API requests per second allowed per key (negative: no limit)")
 	maxUpload := fs.Int64("max-upload", 32, "largest upload in MB")
 	level := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	maxAge := fs.Int("list-max-age", listage.DefaultMaxAge, "warn (pages, API Warning header, log) when a list snapshot in use is more than this many days old")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -92,7 +94,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	srv, err := web.New(web.Config{Store: st, Lists: ls, Dir: dir, Logger: log, Secure: *cert != "",
-		MaxUpload: *maxUpload << 20, RateLimit: *rate})
+		MaxUpload: *maxUpload << 20, RateLimit: *rate, ListMaxAge: *maxAge})
 	if err != nil {
 		return err
 	}
