@@ -31,6 +31,9 @@ type CheckResult struct {
 	Policy     string        `json:"policy,omitempty"`
 	Trades     []TradeAnswer `json:"trades"`
 	Warnings   []string      `json:"warnings,omitempty"`
+	// Lookthrough is a fund's (lookthrough.go); Reason then carries the
+	// look-through's reason code.
+	Lookthrough *Lookthrough `json:"lookthrough,omitempty"`
 }
 
 // Why a query was not identified: the code a check answer carries with a
@@ -83,7 +86,10 @@ func Check(m *Matcher, q, exchange string, at time.Time, us USPerson) (CheckResu
 	r := CheckResult{Query: issuers.CleanID(q), Kind: a.Kind, AsOf: at.Format(time.RFC3339), Status: f.Status, Reason: a.Reason,
 		Basis: f.Basis, Entry: f.Entry, Evidence: f.Evidence, Candidates: a.Candidates, Listing: f.ListingDate,
 		Effect: f.EffectiveDate, Divest: f.DivestmentDate, DaysLeft: f.DaysLeft, Action: f.Action, Policy: f.Policy,
-		Warnings: f.Warnings}
+		Warnings: f.Warnings, Lookthrough: f.Lookthrough}
+	if r.Reason == "" {
+		r.Reason = f.Reason
+	}
 	if r.Basis == nil {
 		r.Basis = []Basis{}
 	}

@@ -21,8 +21,12 @@ const (
 	StatusClear            Status = "clear"             // nothing matched
 )
 
+// StatusProhibitedExposure is a fund (ETF, index or mutual fund) whose
+// look-through holds a CMIC security, at any weight (RULES.md F-2).
+const StatusProhibitedExposure Status = "prohibited_exposure"
+
 // Statuses lists every status, strictest first.
-var Statuses = []Status{StatusBlocked, StatusProhibitedLocked, StatusDivestOnly, StatusPreEffective,
+var Statuses = []Status{StatusBlocked, StatusProhibitedLocked, StatusDivestOnly, StatusProhibitedExposure, StatusPreEffective,
 	StatusReview, StatusRiskFlag, StatusInfo, StatusCleared, StatusClear}
 
 // Rank returns s's position in Statuses (0 = strictest); unknown statuses
@@ -39,7 +43,8 @@ func (s Status) Rank() int {
 // Basis is how a holding reached a listed entry (RULES.md M-3).
 type Basis string
 
-// Bases, strongest first. Only the first six can make a position prohibited.
+// Bases, strongest first. Only the first seven can make a position
+// prohibited; fund_lookthrough only through a fund's constituents.
 const (
 	BasisISINListed      Basis = "isin_listed"
 	BasisTickerListed    Basis = "ticker_listed"
@@ -47,6 +52,7 @@ const (
 	BasisIssuerNameExact Basis = "issuer_name_exact"
 	BasisIssuerAlias     Basis = "issuer_alias"
 	BasisDRUnderlying    Basis = "dr_underlying"
+	BasisFundLookthrough Basis = "fund_lookthrough" // a fund's holdings reach the entry (RULES.md F-2)
 	BasisNameSimilar     Basis = "name_similar"
 	BasisGuarantorListed Basis = "guarantor_listed"
 	BasisParentListed    Basis = "parent_listed"
@@ -56,7 +62,7 @@ const (
 
 // Bases lists every basis, strongest first.
 var Bases = []Basis{BasisISINListed, BasisTickerListed, BasisIssuerID, BasisIssuerNameExact,
-	BasisIssuerAlias, BasisDRUnderlying, BasisNameSimilar, BasisGuarantorListed, BasisParentListed,
+	BasisIssuerAlias, BasisDRUnderlying, BasisFundLookthrough, BasisNameSimilar, BasisGuarantorListed, BasisParentListed,
 	BasisLinkedTo, BasisOtherList}
 
 // Rank returns b's position in Bases (0 = strongest).
@@ -70,7 +76,7 @@ func (b Basis) Rank() int {
 }
 
 // CanProhibit reports whether b may produce a prohibition (RULES.md M-3).
-func (b Basis) CanProhibit() bool { return b.Rank() <= BasisDRUnderlying.Rank() }
+func (b Basis) CanProhibit() bool { return b.Rank() <= BasisFundLookthrough.Rank() }
 
 // EntryRef names a listed entry in a finding.
 type EntryRef struct {
@@ -125,6 +131,11 @@ type Finding struct {
 	Policy         string          `json:"policy,omitempty"` // firm-policy result, kept apart from the legal one
 	Decision       *Decision       `json:"decision,omitempty"`
 	Warnings       []string        `json:"warnings,omitempty"`
+	// Reason is a machine-readable reason code where the status needs one
+	// (lookthrough_unavailable, lookthrough_stale, lookthrough_review).
+	Reason string `json:"reason,omitempty"`
+	// Lookthrough is what a fund position's holdings showed (RULES.md §5.2).
+	Lookthrough *Lookthrough `json:"lookthrough,omitempty"`
 	// Key identifies the security for reviewer decisions: the strongest
 	// identifier found (ISIN, then ticker key, then normalised name).
 	Key string `json:"key"`
@@ -159,6 +170,10 @@ type Totals struct {
 	ByPortfolio []Total `json:"by_portfolio"`
 	ByEntry     []Total `json:"by_entry"`
 	ByStatus    []Total `json:"by_status"`
+	// ByEntryViaFunds is the exposure reached through funds' holdings, by
+	// listed entity, kept apart from ByEntry (direct holdings) so nothing
+	// counts twice.
+	ByEntryViaFunds []FundExposure `json:"by_entry_via_funds,omitempty"`
 }
 
 // ReportSchema is the JSON schema name of Report (documented in README.md).

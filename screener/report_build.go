@@ -19,6 +19,7 @@ type ReportBuilder struct {
 	byPort   *accSet
 	byEntry  *accSet
 	byStatus *accSet
+	viaFunds *fundAccs
 	ccys     interner
 }
 
@@ -29,6 +30,7 @@ func NewReportBuilder(lists []*List, at time.Time, opt Options) *ReportBuilder {
 		byPort:   newAccSet(),
 		byEntry:  newAccSet(),
 		byStatus: newAccSet(),
+		viaFunds: newFundAccs(),
 		ccys:     interner{},
 	}
 	b.r.Schema = ReportSchema
@@ -62,7 +64,14 @@ func (b *ReportBuilder) Add(f Finding) {
 	b.r.Summary.ByStatus[f.Status]++
 	addTotal(b.byPort, b.ccys, f.Portfolio, f.Currency, f.MarketValue)
 	addTotal(b.byStatus, b.ccys, string(f.Status), f.Currency, f.MarketValue)
-	if f.Entry != nil && f.Status != StatusClear {
+	if f.Lookthrough != nil {
+		// Rows of one security may share a Lookthrough: each gets its own
+		// exposure value. Exposure through a fund counts apart from direct
+		// holdings (Totals.ByEntryViaFunds).
+		f.Lookthrough = exposureOf(f.Lookthrough, f.MarketValue, f.Currency)
+		b.viaFunds.add(&f)
+	}
+	if f.Entry != nil && f.Status != StatusClear && !viaFund(&f) {
 		addTotal(b.byEntry, b.ccys, f.Entry.List+"/"+f.Entry.ID+" "+f.Entry.Name, f.Currency, f.MarketValue)
 	}
 	if f.Status != StatusClear || b.all {
@@ -229,7 +238,8 @@ func (b *ReportBuilder) Report() *Report {
 		}
 		return r.Rejected[i].Line < r.Rejected[j].Line
 	})
-	r.Totals = Totals{ByPortfolio: totals(b.byPort), ByEntry: totals(b.byEntry), ByStatus: totals(b.byStatus)}
+	r.Totals = Totals{ByPortfolio: totals(b.byPort), ByEntry: totals(b.byEntry), ByStatus: totals(b.byStatus),
+		ByEntryViaFunds: b.viaFunds.totals()}
 	return &r
 }
 

@@ -27,6 +27,9 @@ type Options struct {
 	// Decisions are reviewers' earlier decisions, applied to findings with
 	// the same security key and list entry while the entry is unchanged.
 	Decisions []ReviewDecision
+	// Funds looks through fund positions (RULES.md §5.2); nil means the
+	// matcher's own (Matcher.SetFunds), if any.
+	Funds FundLookThrough
 }
 
 // Screen screens holdings against lists and the issuer directory as of the
@@ -71,6 +74,7 @@ type Matcher struct {
 	regions  []map[string]bool // entry → regions of its lines and addresses
 	names    *issuers.NameIndex
 	dir      *issuers.Directory
+	funds    FundLookThrough // fund look-through (lookthrough.go), or nil
 
 	mu      sync.Mutex
 	cache   map[string][]issuers.NameMatch // fuzzy results by raw name
@@ -180,8 +184,20 @@ type hit struct {
 }
 
 // Match screens one holding as of at and returns its finding (status clear
-// when nothing matched).
+// when nothing matched), looking through funds when SetFunds gave a
+// look-through.
 func (m *Matcher) Match(h *Holding, at time.Time, opt Options) Finding {
+	h = cleanIDs(h)
+	f := m.MatchDirect(h, at, opt)
+	if lt := opt.funds(m); lt != nil {
+		f = lt.LookThrough(m, h, f, at, opt)
+	}
+	return f
+}
+
+// MatchDirect is Match without fund look-through: the holding's own
+// identifiers, issuer and name only.
+func (m *Matcher) MatchDirect(h *Holding, at time.Time, opt Options) Finding {
 	h = cleanIDs(h)
 	us := h.USPerson
 	if us == USPersonUnknown {

@@ -113,6 +113,8 @@ func TradeDecision(f *Finding, side Side) (decision, reason string) {
 		return DecisionAllow, "holding is not prohibited (FAQ 1046)"
 	}
 	switch f.Status {
+	case StatusProhibitedExposure:
+		return DecisionReject, "the fund holds a CMIC security: a US person may not buy or sell it, whatever the weight (FAQ 861); reject and report within 10 business days (FAQ 1048)"
 	case StatusPreEffective:
 		if side == SideBuy {
 			return DecisionReview, fmt.Sprintf("legal until 12:01 a.m. ET %s; firm policy usually stops new buys from listing (T-6)", f.EffectiveDate)

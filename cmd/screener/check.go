@@ -9,7 +9,9 @@ import (
 
 	"github.com/screener/screener/issuers"
 	"github.com/screener/screener/screener"
+	"github.com/screener/screener/screener/funds"
 	"github.com/screener/screener/screener/listage"
+	"github.com/screener/screener/screener/store"
 )
 
 const checkHelp = `
@@ -38,6 +40,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	format := fs.String("format", "text", "output format: text or json")
 	maxAge := fs.Int("list-max-age", listage.DefaultMaxAge, "warn on stderr when a list snapshot is more than this many days old on the as-of date")
 	usp := fs.String("us-person", "unknown", "account's US-person status: yes, no or unknown (unknown counts as US)")
+	db := fs.String("db", "", "database file: its fund registry looks through fund queries")
+	ltMaxAge := fs.Int("lookthrough-max-age", funds.DefaultMaxAge, "fund holdings older than this many days are stale: review (RULES.md F-3)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -67,6 +71,18 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("load reference data: %w", err)
 	}
 	m := screener.NewMatcher(ls, dir)
+	var st store.Interface
+	if *db != "" {
+		if st, err = openStore(*db, false); err != nil {
+			return err
+		}
+		defer st.Close()
+	}
+	lt, err := fundLookThrough(st, *ltMaxAge)
+	if err != nil {
+		return err
+	}
+	m.SetFunds(lt)
 	var results []screener.CheckResult
 	for _, q := range fs.Args() {
 		res, err := screener.Check(m, q, *exchange, at, us)
@@ -115,6 +131,12 @@ func writeCheckText(w io.Writer, r *screener.CheckResult) {
 	}
 	if r.Policy != "" {
 		fmt.Fprintf(w, "  policy:   %s\n", r.Policy)
+	}
+	if r.Lookthrough != nil && len(r.Lookthrough.Path) > 1 {
+		fmt.Fprintf(w, "  path:     %s (holdings as of %s)\n", strings.Join(r.Lookthrough.Path, " → "), r.Lookthrough.HoldingsAsOf)
+	}
+	if r.Reason != "" {
+		fmt.Fprintf(w, "  reason:   %s\n", r.Reason)
 	}
 	for _, ev := range r.Evidence {
 		fmt.Fprintf(w, "  evidence: %s\n", ev)

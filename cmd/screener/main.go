@@ -33,6 +33,7 @@ Usage: screener COMMAND [flags] [args]
 Commands:
   screen    screen holdings files into a divestment report
   check     may I buy or sell this security today? (one query at a time)
+  funds     register funds' holdings for look-through (with --db)
   lists     show, import, list the history of and diff list snapshots
   runs      list saved screening runs (with --db)
   review    list open reviews and record decisions (with --db)
@@ -58,6 +59,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runScreen(ctx, rest, stdout, stderr)
 	case "check":
 		return runCheck(ctx, rest, stdout, stderr)
+	case "funds":
+		return runFunds(ctx, rest, stdout, stderr)
 	case "lists":
 		return runLists(ctx, rest, stdout, stderr)
 	case "runs":

@@ -15,6 +15,7 @@ import (
 
 	"github.com/screener/screener/issuers"
 	"github.com/screener/screener/screener"
+	"github.com/screener/screener/screener/funds"
 	"github.com/screener/screener/screener/holdings"
 	"github.com/screener/screener/screener/listage"
 	"github.com/screener/screener/screener/report/xlsx"
@@ -61,6 +62,7 @@ type screenConfig struct {
 	cpuprofile string
 	memprofile string
 	doc        docFlags
+	ltMaxAge   int
 }
 
 func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -83,6 +85,7 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a pprof CPU profile of the run to `FILE`")
 	fs.StringVar(&c.memprofile, "memprofile", "", "write a pprof heap profile at the end of the run to `FILE`")
 	c.doc.register(fs)
+	fs.IntVar(&c.ltMaxAge, "lookthrough-max-age", funds.DefaultMaxAge, "fund holdings older than this many days are stale: review (RULES.md F-3)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -174,6 +177,10 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if opt.Decisions, err = st.Decisions(); err != nil {
 			return err
 		}
+	}
+	// Fund look-through: the funds registered in --db (none without it).
+	if opt.Funds, err = fundLookThrough(st, c.ltMaxAge); err != nil {
+		return err
 	}
 	out, commit, err := reportOutput(c.out, stdout)
 	if err != nil {

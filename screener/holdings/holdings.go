@@ -25,7 +25,10 @@ type Info struct {
 	Format    string        // detected format, e.g. "ishares", "geneva", "csv"
 	AsOf      screener.Date // as-of date when the file states one
 	Portfolio string        // portfolio or account named by the file, if any
-	Rows      int           // data rows read (= holdings + rejected)
-	Holdings  int
-	Rejected  int
+	// FundIDs are the identifiers of the fund the file is the holdings of,
+	// when the file names them (N-PORT: series id and series LEI).
+	FundIDs  []screener.ID
+	Rows     int // data rows read (= holdings + rejected)
+	Holdings int
+	Rejected int
 }

@@ -786,6 +786,10 @@ func readNPORT(name string, r io.Reader, s Sink, info *Info) error {
 					if d, ok := xmlDate(v); ok {
 						repEnd = d
 					}
+				case "seriesId":
+					info.FundIDs = npFundID(info.FundIDs, "SERIES", v)
+				case "seriesLei":
+					info.FundIDs = npFundID(info.FundIDs, "LEI", v)
 				}
 				text.Reset()
 				stack = stack[:len(stack)-1]
@@ -801,6 +805,20 @@ func readNPORT(name string, r io.Reader, s Sink, info *Info) error {
 		return &screener.ParseError{File: name, Reason: "no N-PORT <edgarSubmission> found in the file"}
 	}
 	return nil
+}
+
+// npFundID adds the fund identifier typ v unless it is empty, N/A or there.
+func npFundID(ids []screener.ID, typ, v string) []screener.ID {
+	v = strings.ToUpper(strings.TrimSpace(v))
+	if v == "" || xmlNoID(v) {
+		return ids
+	}
+	for _, x := range ids {
+		if x.Type == typ && x.Value == v {
+			return ids
+		}
+	}
+	return append(ids, screener.ID{Type: typ, Value: v})
 }
 
 // npPortfolio names the fund: the series, else the registrant.

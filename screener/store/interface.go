@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/screener/screener/screener"
+	"github.com/screener/screener/screener/funds"
 )
 
 // Interface is what the web app and the CLI need from a store. Two
@@ -88,6 +89,14 @@ type Interface interface {
 	APIKeyByHash(hash string) (APIKey, error)
 	APIKeys() ([]APIKey, error)
 	RevokeAPIKey(actor, hash string) error
+
+	// The fund registry (funds.go): funds' dated holdings sets for
+	// look-through; a set is never changed or removed.
+	AddFundHoldings(actor string, reg funds.Registration) (funds.Fund, funds.SetInfo, bool, error)
+	Funds() ([]funds.Fund, error)
+	Fund(id uint64) (funds.Fund, error)
+	FundByKey(key string) (funds.Fund, error)
+	FundHoldings(seq uint64) ([]screener.Holding, error)
 
 	// The audit log.
 	Audit(since uint64, limit int) ([]AuditRecord, error)
