@@ -23,6 +23,8 @@ var statuses = map[screener.Status]Label{
 		Explain: "After the divestment date a US person may keep holding but may not buy or sell without an OFAC licence (FAQ 1046, RULES T-4)."},
 	screener.StatusDivestOnly: {Name: "Divest only",
 		Explain: "In the 365-day divestment window: no purchases; sales only to divest, before 12:01 a.m. ET on the divestment date (RULES T-3)."},
+	screener.StatusProhibitedExposure: {Name: "Prohibited: fund holds CMIC",
+		Explain: "A fund whose holdings include a CMIC security, at any weight: a US person may not buy or sell it (FAQ 861, RULES R-3.4, F-2)."},
 	screener.StatusPreEffective: {Name: "Listed, not yet effective",
 		Explain: "Listed, before the effective date (listing + 60 days): nothing is prohibited yet; firm policy usually stops new buys (RULES T-2, T-6)."},
 	screener.StatusReview: {Name: "Needs review",
@@ -50,6 +52,8 @@ var bases = map[screener.Basis]Label{
 		Explain: "The issuer's name equals an alias (a.k.a., f.k.a.) of the entry (RULES M-2 step 4)."},
 	screener.BasisDRUnderlying: {Name: "Depositary receipt",
 		Explain: "An ADR or GDR over the listed issuer's shares (RULES I-2, M-2 step 5)."},
+	screener.BasisFundLookthrough: {Name: "Through a fund's holdings",
+		Explain: "The fund's registered holdings, looked through fund by fund, reach the listed entry (RULES M-2 step 7, F-1)."},
 	screener.BasisNameSimilar: {Name: "Similar name",
 		Explain: "Close to a listed name but not equal: never prohibits on its own; a person decides (RULES M-6)."},
 	screener.BasisGuarantorListed: {Name: "Listed guarantor",
@@ -111,7 +115,7 @@ func NotUSPerson(f *screener.Finding) bool {
 		return false
 	}
 	switch f.Status {
-	case screener.StatusPreEffective, screener.StatusDivestOnly, screener.StatusProhibitedLocked:
+	case screener.StatusPreEffective, screener.StatusDivestOnly, screener.StatusProhibitedLocked, screener.StatusProhibitedExposure:
 		return true
 	}
 	return false
