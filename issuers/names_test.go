@@ -528,3 +528,55 @@ func ExampleNameIndex_Similar() {
 	// OFAC/30930 0.92 [CHINA COMMUNICATIONS CONST~CONSTRUCTION] [(no legal form)]
 	// OFAC/32072 0.60 [CHINA COMMUNICATIONS CONST~CONSTRUCTION] [GROUP (no legal form)]
 }
+
+// TestDistinctWords: with the weights of the OFAC lists, one shared word,
+// or distinctive words that differ on both sides, is not a possible match;
+// a name wholly inside the other, or a renaming, keeps its score.
+func TestDistinctWords(t *testing.T) {
+	x := ofacNameIndex(t)
+	for _, c := range []struct {
+		q, c   string
+		review bool
+		note   string
+	}{
+		{"OIL INDIA LTD", "SBERBANK INDIA", false, "(distinctive words differ)"},
+		{"BARWA REAL ESTATE", "VTB REAL ESTATE, LLC", false, "(distinctive words differ)"},
+		{"NOMURA REAL ESTATE HOLDINGS INC", "VTB REAL ESTATE, LLC", false, "(distinctive words differ)"},
+		{"KUNLUN TECH LTD A", "BANK OF KUNLUN CO LTD", false, "(distinctive words differ)"},
+		{"AVIC AIRCRAFT CO., LTD.", "AVIC SHENYANG AIRCRAFT COMPANY LIMITED", true, ""},
+		{"CHINA NATIONAL NUCLEAR POWER LTD A", "CHINA NATIONAL NUCLEAR CORPORATION", true, ""},
+		{"CLOUDWALK", "CLOUDWALK TECHNOLOGY CO., LTD.", true, ""}, // a brand alone is wholly inside its legal name
+		{"CHINA RAILWAY GROUP LTD-H", "CHINA RAILWAY CONSTRUCTION CORPORATION LIMITED", true, ""},
+		{"CHINA COMMUNICATIONS CONST-H", "CHINA COMMUNICATIONS CONSTRUCTION COMPANY LIMITED", true, ""},
+		{"China Mobile Ltd", "CHINA MOBILE LIMITED", true, ""},
+	} {
+		m := x.Compare(c.q, c.c)
+		if got := m.Score >= ReviewThreshold; got != c.review {
+			t.Errorf("%q vs %q: score %.2f (%v), review %v, want %v", c.q, c.c, m.Score, m.Unmatched, got, c.review)
+		}
+		notes := strings.Join(m.Unmatched, " ")
+		if c.note != "" && !strings.Contains(notes, c.note) {
+			t.Errorf("%q vs %q: unmatched %q, want the note %s", c.q, c.c, notes, c.note)
+		}
+		if c.note == "" && strings.Contains(notes, "word") {
+			t.Errorf("%q vs %q: penalised (%s), want not", c.q, c.c, notes)
+		}
+	}
+}
+
+func TestSameLegalName(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"China Railway Group Limited", "CHINA RAILWAY GROUP LTD-H", true},
+		{"China Railway Group Limited", "CHINA RAILWAY GROUP", false}, // no legal form
+		{"CoStar Group Inc", "COSTAR GROUP CO., LTD.", false},
+		{"China Railway Group Limited", "China Railway Construction Corporation Limited", false},
+		{"", "", false},
+	} {
+		if got := SameLegalName(c.a, c.b); got != c.want {
+			t.Errorf("SameLegalName(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}

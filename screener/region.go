@@ -42,16 +42,41 @@ func marketRegion(market string) string {
 	case "XBUE":
 		return "AR"
 	}
+	if cc, ok := micCountries[market]; ok {
+		return region(cc)
+	}
 	if len(market) == 2 {
 		return region(market)
 	}
 	return ""
 }
 
+// micCountries are the countries of the single-exchange markets
+// issuers.Ticker knows by their MIC.
+var micCountries = map[string]string{
+	"XPAR": "FR", "XAMS": "NL", "XBRU": "BE", "XLIS": "PT", "XMIL": "IT", "XMAD": "ES", "XASX": "AU",
+	"XNZE": "NZ", "XWBO": "AT", "XHEL": "FI", "XSTO": "SE", "XCSE": "DK", "XOSL": "NO", "XMEX": "MX",
+	"XSGO": "CL", "XBOG": "CO", "XJSE": "ZA", "XTAE": "IL", "XIST": "TR", "XATH": "GR", "XBKK": "TH",
+	"XKLS": "MY", "XIDX": "ID", "XPHS": "PH", "XSAU": "SA", "DSMD": "QA", "XADS": "AE", "XDFM": "AE",
+	"XKUW": "KW", "XCAI": "EG", "XWAR": "PL", "XPRA": "CZ", "XBUD": "HU", "XDUB": "IE",
+}
+
+// countryNames are the address countries as OFAC writes them.
 var countryNames = map[string]string{
 	"china": "CN", "hong kong": "CN", "macau": "CN", "macao": "CN", "taiwan": "TW", "united states": "US",
 	"russia": "RU", "germany": "DE", "singapore": "SG", "united kingdom": "GB", "canada": "CA", "brazil": "BR",
 	"argentina": "AR", "japan": "JP", "korea, south": "KR", "india": "IN",
+	"ukraine": "UA", "belarus": "BY", "kazakhstan": "KZ", "cyprus": "CY", "switzerland": "CH", "austria": "AT",
+	"france": "FR", "netherlands": "NL", "belgium": "BE", "italy": "IT", "spain": "ES", "portugal": "PT",
+	"finland": "FI", "sweden": "SE", "denmark": "DK", "norway": "NO", "ireland": "IE", "luxembourg": "LU",
+	"poland": "PL", "czech republic": "CZ", "hungary": "HU", "greece": "GR", "turkey": "TR", "israel": "IL",
+	"united arab emirates": "AE", "qatar": "QA", "saudi arabia": "SA", "kuwait": "KW", "egypt": "EG",
+	"iran": "IR", "syria": "SY", "iraq": "IQ", "lebanon": "LB", "venezuela": "VE", "cuba": "CU",
+	"korea, north": "KP", "malaysia": "MY", "indonesia": "ID", "thailand": "TH", "philippines": "PH",
+	"vietnam": "VN", "australia": "AU", "new zealand": "NZ", "mexico": "MX", "chile": "CL", "colombia": "CO",
+	"south africa": "ZA", "armenia": "AM", "georgia": "GE", "azerbaijan": "AZ", "uzbekistan": "UZ",
+	"kyrgyzstan": "KG", "tajikistan": "TJ", "turkmenistan": "TM", "mongolia": "MN", "serbia": "RS",
+	"latvia": "LV", "lithuania": "LT", "estonia": "EE", "bulgaria": "BG", "romania": "RO", "moldova": "MD",
 }
 
 // entryRegions returns the regions where e has lines or addresses.

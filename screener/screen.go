@@ -57,9 +57,11 @@ type entryRef struct {
 // nameRef is one name of an entry in the exact-name index.
 type nameRef struct {
 	idx  int
-	kind string // "name", "alias", "issuer name"
+	kind string // "name", "alias", "weak alias", "issuer name"
 	name string // as published
 }
+
+func (r nameRef) alias() bool { return r.kind == "alias" || r.kind == "weak alias" }
 
 // Matcher finds the listed entries a holding reaches. Build it once per
 // set of lists with NewMatcher; Match is safe for concurrent use.
@@ -127,7 +129,11 @@ func NewMatcher(lists []*List, dir *issuers.Directory) *Matcher {
 			}
 			m.addName(idx, "name", e.Name)
 			for _, a := range e.Aliases {
-				m.addName(idx, "alias", a.Name)
+				kind := "alias"
+				if strings.EqualFold(a.Strength, "weak") {
+					kind = "weak alias"
+				}
+				m.addName(idx, kind, a.Name)
 			}
 			for _, n := range e.IssuerNames {
 				m.addName(idx, "issuer name", n)
@@ -181,6 +187,7 @@ type hit struct {
 	basis    Basis
 	evidence string
 	score    float64
+	fuzzy    bool // from the similarity tier (similar)
 }
 
 // Match screens one holding as of at and returns its finding (status clear
@@ -212,6 +219,9 @@ func (m *Matcher) MatchDirect(h *Holding, at time.Time, opt Options) Finding {
 	}
 	hits := m.collect(h, &f)
 	if len(hits) == 0 {
+		if len(f.Evidence) > 0 {
+			f.Key = m.securityKey(h)
+		}
 		if opt.All {
 			f.Key = m.securityKey(h)
 		}
@@ -320,8 +330,11 @@ func (m *Matcher) collect(h *Holding, f *Finding) []hit {
 		})
 	}
 	// Security master: identifiers → issuer → parents.
+	var known []*issuers.Security
 	if m.dir != nil {
-		hits = append(hits, m.viaDirectory(h, isins, tkey, f)...)
+		var dh []hit
+		dh, known = m.viaDirectory(h, isins, tkey, f)
+		hits = append(hits, dh...)
 	}
 	// (4) the holding's own name; fuzzy only when nothing strong matched.
 	strong := false
@@ -332,8 +345,88 @@ func (m *Matcher) collect(h *Holding, f *Finding) []hit {
 	}
 	hits = append(hits, m.viaName(h, strong)...)
 	m.checkRegions(h, hits)
-	return hits
+	return m.identityFirst(h, hits, known, f)
 }
+
+// identityFirst applies RULES.md M-2 and M-4, identity from identifiers
+// before name similarity: when the holding's identifiers resolve to a
+// security in the security master, a fuzzy name match is noted in the
+// evidence, not made a review. The security's own relations (a listed
+// parent: info) and any identifier or exact-name hit stand; where nothing
+// resolves, the fuzzy tier stays a review. It also drops fuzzy hits the
+// market sets apart (see regionScore) below the review threshold.
+func (m *Matcher) identityFirst(h *Holding, hits []hit, known []*issuers.Security, f *Finding) []hit {
+	fuzzy := false
+	for i := range hits {
+		fuzzy = fuzzy || hits[i].fuzzy
+	}
+	if !fuzzy {
+		return hits
+	}
+	region := holdingRegion(h)
+	who := ""
+	if len(known) > 0 {
+		s := known[0]
+		who = s.IssuerName
+		if who == "" {
+			who = s.Name
+		}
+		if src := s.From.Source; src != "" {
+			who += " (" + src + ")"
+		}
+		who = "the identifiers resolve to " + who
+	} else if m.dir != nil && h.Name != "" {
+		// No identifier resolves, but the name is, legal form and all,
+		// the name of an issuer the security master knows.
+		for _, s := range m.dir.ByIssuerName(h.Name) {
+			if issuers.SameLegalName(h.Name, s.IssuerName) {
+				who = fmt.Sprintf("the name is the legal name of %s in the security master (%s)", s.IssuerName, s.From.Source)
+				break
+			}
+		}
+	}
+	related := map[int]bool{} // entries the holding reaches by a relation
+	for _, x := range hits {
+		if x.basis == BasisParentListed || x.basis == BasisLinkedTo {
+			related[x.idx] = true
+		}
+	}
+	out := hits[:0]
+	for _, x := range hits {
+		if !x.fuzzy {
+			out = append(out, x)
+			continue
+		}
+		if related[x.idx] {
+			// A confirmed subsidiary's name resembles its parent's: the
+			// relation explains it (info), a person need not review it.
+			f.Evidence = append(f.Evidence, fmt.Sprintf("name only, not a review: %s; the relation above explains the likeness", x.evidence))
+			continue
+		}
+		if rs := m.regions[x.idx]; region != "" && len(rs) > 0 && !rs[region] {
+			sc := x.score * regionFactor
+			if sc < issuers.ReviewThreshold {
+				f.Evidence = append(f.Evidence, fmt.Sprintf("name only, not a review: %s; the holding trades in %s, where %s has no known line or address (score ×%.2f = %.2f, below %.2f)",
+					x.evidence, region, m.label(x.idx), regionFactor, sc, issuers.ReviewThreshold))
+				continue
+			}
+			x.evidence += fmt.Sprintf(" — the holding trades in %s, where the listed entity has no known line or address (score ×%.2f = %.2f)", region, regionFactor, sc)
+		}
+		if who != "" {
+			f.Evidence = append(f.Evidence, fmt.Sprintf("name only, not a review: %s; %s, which reaches no listed entry by identifier or relation", x.evidence, who))
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// regionFactor is what a fuzzy name score is multiplied by when the
+// holding trades in a region where the listed entity has no line and no
+// address (CoStar Group Inc on NASDAQ against Costar Group Co., Ltd. of
+// China; ORION CORP of Korea against KONTSERN ORION of Russia): a name
+// alike in another market is rarely the same company.
+const regionFactor = 0.75
 
 // checkRegions downgrades a name-only hit to a possible match when the
 // holding trades in a region where the listed entity has no line and no
@@ -411,7 +504,7 @@ func rawTicker(e *Entry, key string) string {
 // viaDirectory resolves h through the security master: a listed ISIN found
 // through reference data, the issuer's LEI and name, DR underlyings, and
 // parents or financing relations to listed entries.
-func (m *Matcher) viaDirectory(h *Holding, isins []derivedISIN, tkey string, f *Finding) []hit {
+func (m *Matcher) viaDirectory(h *Holding, isins []derivedISIN, tkey string, f *Finding) ([]hit, []*issuers.Security) {
 	var idbuf [8]string
 	ids := idbuf[:0]
 	for _, d := range isins {
@@ -471,7 +564,7 @@ func (m *Matcher) viaDirectory(h *Holding, isins []derivedISIN, tkey string, f *
 			}
 		}
 	}
-	return hits
+	return hits, seen
 }
 
 func containsSec(ss []*issuers.Security, s *issuers.Security) bool {
@@ -567,14 +660,14 @@ func (m *Matcher) exactName(name, what string) []hit {
 	}
 	legal := false // the name is some entry's own name or issuer name
 	for _, r := range refs {
-		if r.kind != "alias" {
+		if !r.alias() {
 			legal = true
 		}
 	}
 	for _, r := range refs {
 		b := BasisIssuerNameExact
 		note := ""
-		if r.kind == "alias" {
+		if r.alias() {
 			b = BasisIssuerAlias
 			if legal {
 				// The name is another listed entity's legal name: an alias
@@ -745,11 +838,54 @@ func (m *Matcher) similar(name, what string) []hit {
 		}
 		var idx int
 		fmt.Sscan(r.Key, &idx)
-		hits = append(hits, hit{idx: idx, basis: BasisNameSimilar, score: r.Score,
+		if kind, ok := m.otherProgramName(idx, r); ok {
+			// RULES.md §7: a list that is not an investment ban flags,
+			// it does not ask for a review of a name it carries.
+			b := BasisIssuerNameExact
+			if kind != "name" && kind != "issuer name" {
+				b = BasisIssuerAlias
+			}
+			hits = append(hits, hit{idx: idx, basis: b, score: r.Score,
+				evidence: fmt.Sprintf("%s = %s %q of %s (%s), the same words with no legal form to compare: a flag for a list that is not an investment ban",
+					what, kind, r.Name, m.label(idx), strings.Join(m.entries[idx].entry.Programs, " "))})
+			continue
+		}
+		hits = append(hits, hit{idx: idx, basis: BasisNameSimilar, score: r.Score, fuzzy: true,
 			evidence: fmt.Sprintf("%s ≈ %q of %s (score %.2f; matched %s; unmatched %s)", what, r.Name, m.label(idx), r.Score,
 				strings.Join(r.Matched, " "), strings.Join(r.Unmatched, " "))})
 	}
 	return hits
+}
+
+// otherProgramName reports whether a similarity match r to entry idx is
+// in fact the entry's own name or a strong alias, word for word (in any
+// order, with a legal form on one side only: SBERBANK ROSSII, GAZPROM
+// against PUBLIC JOINT STOCK COMPANY GAZPROM, BANK VTB against VTB BANK,
+// PJSC), on a list that is neither NS-CMIC nor SDN (SSI, EO 14024
+// directives, 561-related...): those give risk_flag, not review. A weak
+// alias, a truncated or plural word, or legal forms that differ keep the
+// review. It returns which of the entry's names it was.
+func (m *Matcher) otherProgramName(idx int, r issuers.NameMatch) (string, bool) {
+	e := m.entries[idx].entry
+	if e.HasProgram(ProgramCMIC) || e.List == ListOFACSDN {
+		return "", false
+	}
+	for _, u := range r.Unmatched {
+		if u != "(no legal form)" {
+			return "", false
+		}
+	}
+	for _, w := range r.Matched {
+		if strings.ContainsAny(w, "~+=") {
+			return "", false
+		}
+	}
+	for _, ref := range m.byName[issuers.NormalizeName(r.Name)] {
+		if ref.idx == idx && ref.name == r.Name && ref.kind != "weak alias" {
+			return ref.kind, true
+		}
+	}
+	return "", false
 }
 
 // decide turns hits into the finding's status, entry, basis, dates and
@@ -797,6 +933,7 @@ func (m *Matcher) decide(f *Finding, hits []hit, at time.Time, us USPerson, opt 
 	f.LegalStatus = best.status
 	f.Basis = best.bases
 	f.Entry = &EntryRef{ID: e.ID, Name: e.Name, Program: strings.Join(e.Programs, " "), List: e.List}
+	notes := f.Evidence // name-only notes from identityFirst
 	f.Evidence = best.ev
 	for _, i := range order {
 		if c := byIdx[i]; c != best {
@@ -805,6 +942,7 @@ func (m *Matcher) decide(f *Finding, hits []hit, at time.Time, us USPerson, opt 
 			}
 		}
 	}
+	f.Evidence = append(f.Evidence, notes...)
 	for _, ln := range e.LinkedTo {
 		f.Evidence = append(f.Evidence, fmt.Sprintf("%s is linked to %s (Linked To:)", m.label(best.idx), ln))
 	}

@@ -1,0 +1,85 @@
+package screener_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/screener/screener/issuers"
+	"github.com/screener/screener/screener"
+	"github.com/screener/screener/screener/lists"
+)
+
+// TestDecisionsAsAComplianceOfficer: identity from identifiers outranks
+// name similarity, a name on a list that is not a ban is a risk flag, one
+// shared word or another market is not a possible match; where nothing
+// resolves, a similar name stays a review.
+func TestDecisionsAsAComplianceOfficer(t *testing.T) {
+	dir, err := issuers.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The embedded OFAC consolidated snapshot (Dec 2025): real names,
+	// aliases, addresses and identifiers.
+	l, err := lists.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := screener.NewMatcher([]*screener.List{l}, dir)
+	asOf, err := screener.ParseAsOf("2023-01-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		h     screener.Holding
+		want  screener.Status
+		entry string // "" = none
+		note  string // in the evidence
+	}{
+		{"CREC H-share resolved by its HKEX code is not CRCC",
+			screener.Holding{Name: "CHINA RAILWAY GROUP LTD H", Ticker: "390", Exchange: "Hong Kong Exchanges And Clearing Ltd"}, screener.StatusClear, "", "identifiers resolve to"},
+		{"CREC A-share resolved by its Shanghai code",
+			screener.Holding{Name: "CHINA RAILWAY GROUP LTD A", Ticker: "601390", Exchange: "XSHG"}, screener.StatusClear, "", "identifiers resolve to"},
+		{"CREC's full legal name is an issuer the master knows",
+			screener.Holding{Name: "China Railway Group Limited"}, screener.StatusClear, "", "legal name of China Railway Group Limited"},
+		{"a name alike with nothing resolved stays a review",
+			screener.Holding{Name: "CHINA RAILWAY GRP"}, screener.StatusReview, "30959", ""},
+		{"CRCC's own line is still prohibited",
+			screener.Holding{Name: "CHINA RAILWAY CONSTRUCTION CORP LTD-H", Ticker: "1186", Exchange: "XHKG"}, screener.StatusProhibitedLocked, "30959", ""},
+		{"confirmed subsidiary: the relation explains the likeness",
+			screener.Holding{Name: "CHINA NATIONAL NUCLEAR POWER LTD A", Ticker: "601985", Exchange: "XSHG"}, screener.StatusInfo, "30954", "relation above explains"},
+		{"exact alias under another program",
+			screener.Holding{Name: "SBERBANK ROSSII", Ticker: "SBER", Exchange: "Standard-Classica-Forts"}, screener.StatusRiskFlag, "17018", "not an investment ban"},
+		{"list name with its legal form left off, another program",
+			screener.Holding{Name: "GAZPROM"}, screener.StatusRiskFlag, "17250", "not an investment ban"},
+		{"a weak alias is not a risk flag", screener.Holding{Name: "SBERBANK MUMBAI"}, screener.StatusReview, "17018", ""},
+		{"one shared word: OIL INDIA is not SBERBANK INDIA",
+			screener.Holding{Name: "OIL INDIA LTD", Ticker: "OIL", Exchange: "National Stock Exchange Of India"}, screener.StatusClear, "", ""},
+		{"one shared word: KUNLUN TECH is not BANK OF KUNLUN",
+			screener.Holding{Name: "KUNLUN TECH LTD A", Ticker: "300418", Exchange: "Shenzhen Stock Exchange"}, screener.StatusClear, "", ""},
+		{"a shared description: BARWA is not VTB",
+			screener.Holding{Name: "BARWA REAL ESTATE", Ticker: "BRES", Exchange: "Qatar Exchange"}, screener.StatusClear, "", ""},
+		{"another market: ORION of Korea is not KONTSERN ORION of Russia",
+			screener.Holding{Name: "ORION CORP", Ticker: "271560", Exchange: "Korea Exchange (Stock Market)"}, screener.StatusClear, "", "trades in KR"},
+		{"another market and legal form: CoStar Group Inc on NASDAQ",
+			screener.Holding{Name: "COSTAR GROUP INC", Ticker: "CSGP", Exchange: "NASDAQ"}, screener.StatusClear, "", "trades in US"},
+		{"CoStar's Chinese legal name is still its entry",
+			screener.Holding{Name: "COSTAR GROUP CO LTD"}, screener.StatusProhibitedLocked, "32107", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := tc.h
+			h.File, h.Line = "t", 1
+			f := m.Match(&h, asOf, screener.Options{All: true})
+			id := ""
+			if f.Entry != nil {
+				id = f.Entry.ID
+			}
+			if f.Status != tc.want || id != tc.entry {
+				t.Errorf("%s entry %q, want %s entry %q\nevidence: %s", f.Status, id, tc.want, tc.entry, strings.Join(f.Evidence, "\n  "))
+			}
+			if tc.note != "" && !strings.Contains(strings.Join(f.Evidence, "\n"), tc.note) {
+				t.Errorf("evidence lacks %q:\n  %s", tc.note, strings.Join(f.Evidence, "\n  "))
+			}
+		})
+	}
+}
