@@ -222,6 +222,7 @@ func (s *Server) apiScreen(c echo.Context) error {
 			return err
 		}
 	}
+	defer res.done()
 	if at, err := time.Parse(time.RFC3339, res.Report.AsOf); err == nil {
 		s.warnHeader(c, s.listAges(at))
 	}
@@ -267,11 +268,12 @@ func (s *Server) screenPositions(c echo.Context, req *screenRequest, p *principa
 	if err := s.claimPortfolio(&job, "api"); err != nil {
 		return nil, err
 	}
-	sink, eng, err := s.newRun(c.Request().Context(), job)
+	run, err := s.newRun(job, job.Portfolio)
 	if err != nil {
 		return nil, err
 	}
 	const file = "request"
+	sink := run.Sink(c.Request().Context(), file)
 	for i, raw := range req.Positions {
 		h, reason := positionHolding(raw, file, i)
 		if reason != "" {
@@ -285,8 +287,10 @@ func (s *Server) screenPositions(c echo.Context, req *screenRequest, p *principa
 			return nil, err
 		}
 	}
-	sink.b.AddFile(file)
-	return s.finishRun(job, sink, eng, []string{file})
+	if err := sink.Close(); err != nil {
+		return nil, err
+	}
+	return s.finishRun(job, run, []string{file}, nil)
 }
 
 // positionHolding reads one JSON position (the i-th) as a holding, or says

@@ -108,6 +108,7 @@ func (s *Server) uploadPost(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	defer res.done()
 	return c.Redirect(http.StatusSeeOther, "/runs/"+strconv.FormatUint(res.RunID, 10))
 }
 

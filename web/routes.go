@@ -32,7 +32,7 @@ func (s *Server) routes() {
 	// The API.
 	api := e.Group("/api/v1", s.requireKey)
 	small := middleware.BodyLimit(itoa(apiBodyLimit))
-	upload := middleware.BodyLimit(itoa(s.cfg.MaxUpload))
+	upload := s.uploadLimit()
 	api.POST("/check", s.apiCheck, small)
 	api.POST("/screen", s.apiScreen, upload)
 	api.GET("/runs/:id", s.apiRun)
@@ -83,7 +83,7 @@ func (s *Server) routes() {
 // upload limit for the streamed upload forms, 64 KB for every other form.
 func (s *Server) pageBodyLimit() echo.MiddlewareFunc {
 	small := middleware.BodyLimit("64K")
-	big := middleware.BodyLimit(itoa(s.cfg.MaxUpload))
+	big := s.uploadLimit()
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		sm, bg := small(next), big(next)
 		return func(c echo.Context) error {

@@ -14,7 +14,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/screener/screener/screener"
-	"github.com/screener/screener/screener/holdings"
+	"github.com/screener/screener/screener/funds"
+	"github.com/screener/screener/screener/pipeline"
 	"github.com/screener/screener/screener/store"
 )
 
@@ -33,90 +34,114 @@ type screenJob struct {
 // screened is the outcome of a saved screening run.
 type screened struct {
 	RunID  uint64
-	Report *screener.Report
-	JSON   []byte
+	Report *screener.Report // summary and totals; its findings streamed into JSON
+	JSON   []byte           // the report
+	big    bool             // a big upload: release its memory once answered
 }
 
-// runSink streams rows through the matcher into a report builder and keeps
-// a copy of each holding for the stored run.
-type runSink struct {
-	ctx       context.Context
-	m         *screener.Matcher
-	b         *screener.ReportBuilder
-	at        time.Time
-	opt       screener.Options
-	portfolio string
-	held      []screener.Holding
-	n         int
-}
-
-func (s *runSink) Holding(h *screener.Holding) error {
-	s.n++
-	if s.n%4096 == 0 {
-		if err := s.ctx.Err(); err != nil {
-			return err
-		}
+// done is deferred by a handler once it has res, so that a big upload's
+// memory is given back after the response is written.
+func (res *screened) done() {
+	if res != nil && res.big {
+		releaseMemory()
 	}
-	if h.Portfolio == "" {
-		h.Portfolio = s.portfolio
-	}
-	s.b.Add(s.m.Match(h, s.at, s.opt))
-	s.held = append(s.held, h.Clone())
-	return nil
 }
 
-func (s *runSink) Reject(e *screener.ParseError) error {
-	s.n++
-	s.b.Reject(*e)
-	return nil
+// webRun is one screening run of the web app or the API: the same pipeline
+// the CLI runs, with the report written as JSON while rows stream past (as
+// the CLI's --format json writes it), so that neither the findings nor the
+// rows are held.
+type webRun struct {
+	*pipeline.Run
+	eng *engine
+	buf *bytes.Buffer
+	js  *screener.JSONSink
 }
 
-// newRun prepares a sink for one run against the current lists and the
+// newRun prepares one screening run against the current lists and the
 // reviewers' stored decisions.
-func (s *Server) newRun(ctx context.Context, job screenJob) (*runSink, *engine, error) {
+func (s *Server) newRun(job screenJob, rowPortfolio string) (*webRun, error) {
 	eng := s.engine()
 	decisions, err := s.st.Decisions()
 	if err != nil {
-		return nil, nil, err
-	}
-	opt := screener.Options{USPerson: job.USPerson, Decisions: decisions}
-	return &runSink{ctx: ctx, m: eng.m, b: screener.NewReportBuilder(eng.lists, job.AsOf, opt), at: job.AsOf,
-		opt: opt, portfolio: job.Portfolio}, eng, nil
-}
-
-// finishRun builds the report and saves the run.
-func (s *Server) finishRun(job screenJob, sink *runSink, eng *engine, files []string) (*screened, error) {
-	rep := sink.b.Report()
-	var buf bytes.Buffer
-	if err := rep.WriteJSON(&buf); err != nil {
 		return nil, err
 	}
-	id, err := s.st.SaveRun(store.Run{Portfolio: job.Portfolio, User: job.User, AsOf: job.AsOf, Files: files,
-		Holdings: sink.held, Report: buf.Bytes(), SnapshotIDs: eng.ids, AnyPortfolio: job.Any})
+	// Fund look-through as the CLI does it with --db: the funds registered
+	// in the store, stale after funds.DefaultMaxAge days.
+	fl, err := s.st.Funds()
 	if err != nil {
 		return nil, err
 	}
-	s.reports.put(id, rep)
-	return &screened{RunID: id, Report: rep, JSON: buf.Bytes()}, nil
+	opt := screener.Options{USPerson: job.USPerson, Decisions: decisions,
+		Funds: funds.New(fl, s.st.FundHoldings, funds.Options{MaxAge: funds.DefaultMaxAge})}
+	run := pipeline.New(pipeline.Config{Matcher: eng.m, Lists: eng.lists, At: job.AsOf, Options: opt,
+		Portfolio: rowPortfolio})
+	w := &webRun{Run: run, eng: eng, buf: &bytes.Buffer{}}
+	w.js = screener.NewJSONSink(w.buf)
+	if err := w.js.Head(&screener.Report{AsOf: job.AsOf.Format(time.RFC3339), Lists: listInfos(eng.lists)}); err != nil {
+		return nil, err
+	}
+	run.Stream(w.js)
+	return w, nil
 }
 
-// screenFile screens one holdings file read from r and saves the run.
+// finishRun ends the report and saves the run: its report and its inputs
+// by size and digest, not its rows.
+func (s *Server) finishRun(job screenJob, w *webRun, files []string, inputs []store.Input) (*screened, error) {
+	rep := w.Report()
+	if err := w.js.Close(rep); err != nil {
+		return nil, err
+	}
+	// Uploads list every position that is not clear.
+	findings := rep.Summary.Screened - rep.Summary.ByStatus[screener.StatusClear]
+	id, err := s.st.SaveRun(store.Run{Portfolio: job.Portfolio, User: job.User, AsOf: job.AsOf, Files: files,
+		Inputs: inputs, Report: w.buf.Bytes(), SnapshotIDs: w.eng.ids, Summary: &rep.Summary, Findings: findings,
+		AnyPortfolio: job.Any})
+	if err != nil {
+		return nil, err
+	}
+	// The report's findings streamed past: the report cache fills from
+	// the store when the run is first viewed.
+	return &screened{RunID: id, Report: rep, JSON: w.buf.Bytes()}, nil
+}
+
+// listInfos describes lists as a report's head names them.
+func listInfos(lists []*screener.List) []screener.ListInfo {
+	out := []screener.ListInfo{}
+	for _, l := range lists {
+		out = append(out, screener.ListInfo{Name: l.Name, AsOf: l.AsOf, SHA256: l.SHA256(), Entries: len(l.Entries)})
+	}
+	return out
+}
+
+// screenFile screens one holdings file read from r as it arrives, hashing
+// it on the way, and saves the run.
 func (s *Server) screenFile(ctx context.Context, job screenJob, name string, r io.Reader) (*screened, error) {
+	// Rows that name no portfolio take the one asked for, if any (as the
+	// CLI's rows do); the run is saved under the claimed name.
+	rows := job.Portfolio
 	if err := s.claimPortfolio(&job, name); err != nil {
 		return nil, err
 	}
-	sink, eng, err := s.newRun(ctx, job)
+	run, err := s.newRun(job, rows)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := holdings.Read(name, r, sink); err != nil {
+	d := pipeline.NewDigest()
+	tee := io.TeeReader(r, d)
+	if err := run.Reader(ctx, name, tee); err != nil {
 		return nil, err
 	}
-	sink.b.AddFile(name)
-	if job.Portfolio == "" {
-		job.Portfolio = name
+	// What the reader left (nothing, for every format that reads to the
+	// end) still counts in the digest and the body limit.
+	if _, err := io.Copy(io.Discard, tee); err != nil {
+		return nil, wrapBodyErr(err, "read the file")
 	}
-	return s.finishRun(job, sink, eng, []string{name})
+	res, err := s.finishRun(job, run, []string{name}, []store.Input{{Name: name, Bytes: d.Size(), SHA256: d.SHA256()}})
+	if err == nil {
+		res.big = d.Size() >= bigUpload
+	}
+	return res, err
 }
 
 // formFields are the small fields of a multipart form read before its file.

@@ -46,7 +46,7 @@ type Config struct {
 	// Secure marks cookies Secure (set it when serving over TLS).
 	Secure bool
 	// MaxUpload is the largest request body of an upload in bytes; 0 means
-	// 32 MB.
+	// 1 GiB. A larger upload is refused with a 413 that names the limit.
 	MaxUpload int64
 	// RateLimit is the sustained number of API requests per second allowed
 	// per API key; 0 means DefaultRateLimit, a negative value turns the limit
@@ -66,7 +66,7 @@ type Config struct {
 const DefaultRateLimit = 5000
 
 // defaultMaxUpload is the upload body limit when Config.MaxUpload is 0.
-const defaultMaxUpload = 32 << 20
+const defaultMaxUpload = 1 << 30
 
 // apiBodyLimit bounds JSON request bodies of the API that are not uploads.
 const apiBodyLimit = 1 << 20

@@ -320,8 +320,8 @@ func FuzzScreenFile(f *testing.F) {
 		})
 		defer watchdog.Stop()
 		at := time.Date(2025, 12, 31, 17, 0, 0, 0, time.UTC)
-		rep, _, err := screenFiles(context.Background(), []string{path}, fuzzEnv.lists, fuzzEnv.dir, at,
-			screener.Options{}, false, nil)
+		rep, err := screenFiles(context.Background(), []string{path}, fuzzEnv.lists, fuzzEnv.dir, at,
+			screener.Options{}, nil)
 		if err != nil {
 			if code := exitCode(err, io.Discard); code != 2 {
 				t.Fatalf("error %v gives exit status %d, want 2 (bad input)", err, code)

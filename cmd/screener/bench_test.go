@@ -47,12 +47,12 @@ func BenchmarkScreenGenerated(b *testing.B) {
 		parallel bool
 	}{{"parallel", true}, {"one-row", false}} {
 		b.Run(mode.name, func(b *testing.B) {
-			parallelTables = mode.parallel
-			defer func() { parallelTables = true }()
+			serialScreen = !mode.parallel
+			defer func() { serialScreen = false }()
 			b.SetBytes(int64(buf.Len()))
 			b.ReportAllocs()
 			for b.Loop() {
-				rep, _, err := screenFiles(context.Background(), []string{path}, lists, dir, at, screener.Options{}, false, nil)
+				rep, err := screenFiles(context.Background(), []string{path}, lists, dir, at, screener.Options{}, nil)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -25,8 +25,8 @@ func screenBoth(t *testing.T, args ...string) (parallel, serial string) {
 		return o.String()
 	}
 	parallel = out()
-	parallelTables = false
-	defer func() { parallelTables = true }()
+	serialScreen = true
+	defer func() { serialScreen = false }()
 	serial = out()
 	return parallel, serial
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/screener/screener/screener"
+	"github.com/screener/screener/screener/pipeline"
 	"github.com/screener/screener/screener/store"
 )
 
@@ -19,10 +20,10 @@ func storeLists(st store.Interface) ([]*screener.List, error) {
 	return ls, nil
 }
 
-// saveRun keeps a screening run — the holdings, the report byte for byte and
-// the snapshot ids it used — importing the lists first (a no-op for lists
-// already stored).
-func saveRun(st store.Interface, user, portfolio string, at time.Time, files []string, held []screener.Holding,
+// saveRun keeps a screening run — the files screened by size and digest,
+// the report byte for byte and the snapshot ids it used — importing the
+// lists first (a no-op for lists already stored).
+func saveRun(st store.Interface, user, portfolio string, at time.Time, files []string,
 	rep *screener.Report, lists []*screener.List) (uint64, error) {
 	res, err := st.Import(lists, store.ImportOptions{User: user})
 	if err != nil {
@@ -32,10 +33,18 @@ func saveRun(st store.Interface, user, portfolio string, at time.Time, files []s
 	for _, r := range res {
 		ids = append(ids, r.Snapshot.ID)
 	}
+	var inputs []store.Input
+	for _, f := range files {
+		size, sum, err := pipeline.DigestFile(f)
+		if err != nil {
+			return 0, err
+		}
+		inputs = append(inputs, store.Input{Name: f, Bytes: size, SHA256: sum})
+	}
 	var buf bytes.Buffer
 	if err := rep.WriteJSON(&buf); err != nil {
 		return 0, err
 	}
-	return st.SaveRun(store.Run{Portfolio: portfolio, User: user, AsOf: at, Files: files, Holdings: held,
+	return st.SaveRun(store.Run{Portfolio: portfolio, User: user, AsOf: at, Files: files, Inputs: inputs,
 		Report: buf.Bytes(), SnapshotIDs: ids})
 }

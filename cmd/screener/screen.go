@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -16,8 +15,8 @@ import (
 	"github.com/screener/screener/issuers"
 	"github.com/screener/screener/screener"
 	"github.com/screener/screener/screener/funds"
-	"github.com/screener/screener/screener/holdings"
 	"github.com/screener/screener/screener/listage"
+	"github.com/screener/screener/screener/pipeline"
 	"github.com/screener/screener/screener/report/xlsx"
 	"github.com/screener/screener/screener/store"
 )
@@ -206,12 +205,12 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	rep, held, err := screenFilesTo(ctx, fs.Args(), lists, dir, at, opt, c.save, progress(stderr, c.quiet), stream)
+	rep, err := screenFilesTo(ctx, fs.Args(), lists, dir, at, opt, progress(stderr, c.quiet), stream)
 	if err != nil {
 		return err
 	}
 	if c.save {
-		id, err := saveRun(st, c.user, c.portfolio, at, fs.Args(), held, rep, lists)
+		id, err := saveRun(st, c.user, c.portfolio, at, fs.Args(), rep, lists)
 		if err != nil {
 			return err
 		}
@@ -245,203 +244,74 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// screenFiles streams each file through the matcher into one report held
-// in memory. With keep it also returns the holdings read, for saving.
+// screenFiles screens each file into one report held in memory.
 func screenFiles(ctx context.Context, files []string, lists []*screener.List, dir *issuers.Directory, at time.Time,
-	opt screener.Options, keep bool, prog func(string, int)) (*screener.Report, []screener.Holding, error) {
-	return screenFilesTo(ctx, files, lists, dir, at, opt, keep, prog, nil)
+	opt screener.Options, prog func(pipeline.Progress)) (*screener.Report, error) {
+	return screenFilesTo(ctx, files, lists, dir, at, opt, prog, nil)
 }
 
 // screenFilesTo is screenFiles with the findings and rejected rows sent to
 // out as they come (when out is not nil), so that memory stays flat.
 func screenFilesTo(ctx context.Context, files []string, lists []*screener.List, dir *issuers.Directory, at time.Time,
-	opt screener.Options, keep bool, prog func(string, int), out screener.ReportSink) (*screener.Report, []screener.Holding, error) {
-	m := screener.NewMatcher(lists, dir)
-	b := screener.NewReportBuilder(lists, at, opt)
+	opt screener.Options, prog func(pipeline.Progress), out screener.ReportSink) (*screener.Report, error) {
+	run := pipeline.New(pipeline.Config{Matcher: screener.NewMatcher(lists, dir), Lists: lists, At: at, Options: opt,
+		Progress: prog, Serial: serialScreen})
 	if out != nil {
-		b.Stream(out)
+		run.Stream(out)
 	}
-	sink := &screenSink{ctx: ctx, m: m, b: b, at: at, opt: opt, keep: keep, prog: prog}
 	for _, f := range files {
-		sink.file = f
-		if err := screenFile(ctx, f, sink); err != nil {
-			return nil, nil, err
-		}
-		if err := b.Err(); err != nil {
-			return nil, nil, fmt.Errorf("write report: %w", err)
-		}
-		b.AddFile(f)
-	}
-	if prog != nil {
-		prog("", -1)
-	}
-	return b.Report(), sink.held, nil
-}
-
-// screenFile screens one file into s's builder: a plain table on every
-// core (screenTable), any other format through readPipelined. Runs that keep
-// the holdings (--save) read one row at a time.
-func screenFile(ctx context.Context, path string, s *screenSink) error {
-	if !s.keep && parallelTables {
-		t, ok, err := holdings.OpenTable(path)
-		if err != nil {
-			return err
-		}
-		if ok {
-			defer t.Close()
-			return screenTable(ctx, t, s.m, s.b, s.at, s.opt, path, s.prog)
+		if err := run.File(ctx, f); err != nil {
+			return nil, err
 		}
 	}
-	return readPipelined(ctx, path, s)
+	return run.Report(), nil
 }
 
-// parallelTables lets tests compare screenTable with the one-row path.
-var parallelTables = true
+// serialScreen lets tests compare the parallel path with the one-row path.
+var serialScreen = false
 
-type screenSink struct {
-	ctx  context.Context
-	m    *screener.Matcher
-	b    *screener.ReportBuilder
-	at   time.Time
-	opt  screener.Options
-	keep bool
-	held []screener.Holding
-	prog func(string, int)
-	file string
-	n    int
-}
-
-func (s *screenSink) Holding(h *screener.Holding) error {
-	s.n++
-	if s.n%65536 == 0 {
-		if err := s.ctx.Err(); err != nil {
-			return err
-		}
-		if s.prog != nil {
-			s.prog(s.file, s.n)
-		}
-	}
-	s.b.Add(s.m.Match(h, s.at, s.opt))
-	if s.keep {
-		s.held = append(s.held, h.Clone())
-	}
-	return nil
-}
-
-func (s *screenSink) Reject(e *screener.ParseError) error {
-	s.n++
-	s.b.Reject(*e)
-	return nil
-}
-
-// readPipelined reads path on one goroutine and screens its rows on this
-// one, in batches, so that decoding and matching use two cores. Rows keep
-// their order.
-func readPipelined(ctx context.Context, path string, dst holdings.Sink) error {
-	const batchSize = 512
-	full := make(chan []pipeItem, 8)
-	free := make(chan []pipeItem, 10)
-	for i := 0; i < 10; i++ {
-		free <- make([]pipeItem, 0, batchSize)
-	}
-	stop := make(chan struct{})
-	p := &pipeSink{full: full, free: free, stop: stop, batch: <-free}
-	var readErr error
-	go func() {
-		defer close(full)
-		_, readErr = holdings.ReadFile(path, p)
-		if readErr == nil && len(p.batch) > 0 {
-			full <- p.batch
-		}
-	}()
-	var sinkErr error
-	for batch := range full {
-		if sinkErr == nil {
-			for i := range batch {
-				it := &batch[i]
-				if it.rej != nil {
-					sinkErr = dst.Reject(it.rej)
-				} else {
-					sinkErr = dst.Holding(&it.h)
-				}
-				if sinkErr != nil {
-					close(stop)
-					break
-				}
-			}
-		}
-		free <- batch[:0]
-	}
-	if sinkErr != nil {
-		return sinkErr
-	}
-	return readErr
-}
-
-// pipeItem is one row in flight: a holding or a rejected row.
-type pipeItem struct {
-	h   screener.Holding
-	rej *screener.ParseError
-}
-
-// pipeSink copies the reader's rows into batches for readPipelined.
-type pipeSink struct {
-	full  chan<- []pipeItem
-	free  <-chan []pipeItem
-	stop  <-chan struct{}
-	batch []pipeItem
-}
-
-var errStopped = errors.New("screening stopped")
-
-func (p *pipeSink) push(it pipeItem) error {
-	p.batch = append(p.batch, it)
-	if len(p.batch) == cap(p.batch) {
-		select {
-		case p.full <- p.batch:
-		case <-p.stop:
-			return errStopped
-		}
-		select {
-		case p.batch = <-p.free:
-		case <-p.stop:
-			return errStopped
-		}
-	}
-	return nil
-}
-
-func (p *pipeSink) Holding(h *screener.Holding) error {
-	// The reader reuses its Holding: keep a clone.
-	return p.push(pipeItem{h: h.Clone()})
-}
-
-func (p *pipeSink) Reject(e *screener.ParseError) error {
-	c := *e
-	return p.push(pipeItem{rej: &c})
-}
-
-// progress returns a reporter that writes to stderr once a run has taken
-// more than a second, never to stdout.
-func progress(stderr io.Writer, quiet bool) func(string, int) {
-	if quiet {
+// progress returns a reporter that, when stderr is a terminal, writes
+// rows screened, rows per second and (for a plain table, whose bytes are
+// counted) an ETA on one line of stderr, at most a few times a second,
+// once a run has taken more than a second. It never writes to stdout, nor
+// to a stderr that is a file or a pipe.
+func progress(stderr io.Writer, quiet bool) func(pipeline.Progress) {
+	if quiet || !isTerminal(stderr) {
 		return nil
 	}
 	start := time.Now()
+	var last time.Time
 	shown := false
-	return func(file string, n int) {
-		if n < 0 {
+	return func(p pipeline.Progress) {
+		if p.Done {
 			if shown {
 				fmt.Fprintln(stderr)
 			}
 			return
 		}
-		if time.Since(start) < time.Second {
+		now := time.Now()
+		if now.Sub(start) < time.Second || now.Sub(last) < 200*time.Millisecond {
 			return
 		}
-		shown = true
-		fmt.Fprintf(stderr, "\rscreening %s: %d rows", file, n)
+		last, shown = now, true
+		el := now.Sub(start).Seconds()
+		line := fmt.Sprintf("screening %s: %d rows, %.0f rows/s", p.File, p.Rows, float64(p.Rows)/el)
+		if p.Size > 0 && p.Bytes > 0 && p.Bytes <= p.Size {
+			eta := time.Duration(el * float64(p.Size-p.Bytes) / float64(p.Bytes) * float64(time.Second))
+			line += fmt.Sprintf(", %d%%, ETA %s", p.Bytes*100/p.Size, eta.Round(time.Second))
+		}
+		fmt.Fprintf(stderr, "\r%s\x1b[K", line)
 	}
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // reportOutput returns where the report goes: stdout, or a temporary file

@@ -58,7 +58,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cert := fs.String("tls-cert", "", "TLS certificate file (with --tls-key): serve HTTPS, cookies Secure")
 	key := fs.String("tls-key", "", "TLS key file")
 	rate := fs.Float64("rate-limit", web.DefaultRateLimit, "API requests per second allowed per key (negative: no limit)")
-	maxUpload := fs.Int64("max-upload", 32, "largest upload in MB")
+	maxUpload := fs.Int64("max-upload", 1024, "largest upload in MB (a larger one gets a 413 naming this limit)")
 	level := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	maxAge := fs.Int("list-max-age", listage.DefaultMaxAge, "warn (pages, API Warning header, log) when a list snapshot in use is more than this many days old")
 	if err := parseFlags(fs, args); err != nil {

@@ -146,7 +146,8 @@ func (r Row) MarketValueUnits() (units int64, ok bool) {
 // Rows, rejects and line numbers are the same as ReadFile's.
 type Table struct {
 	name    string
-	f       *os.File
+	f       io.Reader
+	closer  io.Closer
 	c       *columns
 	comma   rune
 	buf     []byte // read and not yet handed out
@@ -177,19 +178,32 @@ func OpenTable(path string) (t *Table, ok bool, err error) {
 	if err != nil {
 		return nil, false, nil
 	}
-	defer func() {
-		if !ok {
-			f.Close()
-		}
-	}()
-	head := make([]byte, detectHeadSize)
-	n, err := io.ReadFull(f, head)
-	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+	t, _, ok = OpenTableReader(path, f)
+	if !ok {
+		f.Close()
 		return nil, false, nil
+	}
+	t.closer = f
+	return t, true, nil
+}
+
+// OpenTableReader is OpenTable for a stream that can be read only once (an
+// upload as it arrives), with rows and errors naming the file name. When ok
+// is false, rest gives every byte read from r so far and then the rest of r,
+// for Read (which reports what is wrong); when ok is true rest is nil and
+// the table reads on from r. Nothing of r is held beyond its header and one
+// chunk per reader in flight.
+func OpenTableReader(name string, r io.Reader) (t *Table, rest io.Reader, ok bool) {
+	rec := &recorder{r: r}
+	replay := func() io.Reader { return io.MultiReader(bytes.NewReader(rec.buf), r) }
+	head := make([]byte, detectHeadSize)
+	n, err := io.ReadFull(rec, head)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, replay(), false
 	}
 	head = head[:n]
 	if format, err := Detect(head); err != nil || format != FormatTable {
-		return nil, false, nil
+		return nil, replay(), false
 	}
 	bom := 0
 	switch enc, _ := sniffEncoding(head); enc {
@@ -197,36 +211,56 @@ func OpenTable(path string) (t *Table, ok bool, err error) {
 	case encUTF8BOM:
 		bom = 3
 	default:
-		return nil, false, nil
+		return nil, replay(), false
 	}
-	// The header, read as readTable reads it.
-	if _, err := f.Seek(int64(bom), io.SeekStart); err != nil {
-		return nil, false, nil
-	}
-	cr, c, err := readHeader(path, &lineCap{r: f, max: MaxLineBytes})
+	// The header, read as readTable reads it, from what was recorded and
+	// then from r (still recording).
+	hr := io.MultiReader(bytes.NewReader(rec.buf[bom:]), rec)
+	cr, c, err := readHeader(name, &lineCap{r: hr, max: MaxLineBytes})
 	if err != nil {
-		return nil, false, nil
+		return nil, replay(), false
 	}
 	start := int64(bom) + cr.InputOffset()
-	prefix := make([]byte, start)
-	if _, err := f.ReadAt(prefix, 0); err != nil {
-		return nil, false, nil
-	}
-	if _, err := f.Seek(start, io.SeekStart); err != nil {
-		return nil, false, nil
-	}
+	prefix := rec.buf[:start]
+	left := bytes.Clone(rec.buf[start:])
 	first := 1 + bytes.Count(prefix, []byte{'\n'})
-	t = &Table{name: path, f: f, c: c, comma: cr.Comma, line: first, curLine: first}
+	t = &Table{name: name, f: io.MultiReader(bytes.NewReader(left), r), c: c, comma: cr.Comma, line: first, curLine: first}
 	if i := bytes.LastIndexByte(prefix, '\n'); i >= 0 {
 		t.cur = len(prefix) - i - 1
 	} else {
 		t.cur = len(prefix)
 	}
-	return t, true, nil
+	return t, nil, true
 }
 
-// Close closes the file.
-func (t *Table) Close() error { return t.f.Close() }
+// recorder passes r through and keeps a copy of what it read.
+type recorder struct {
+	r   io.Reader
+	buf []byte
+}
+
+func (c *recorder) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.buf = append(c.buf, p[:n]...)
+	return n, err
+}
+
+// SetPortfolio names the portfolio of rows that name none (and of a file
+// that names none itself), as a caller does for an upload to a portfolio.
+func (t *Table) SetPortfolio(p string) {
+	if t.c.portfolio == "" {
+		t.c.portfolio = p
+	}
+}
+
+// Close closes the file OpenTable opened (a reader given to
+// OpenTableReader is the caller's to close).
+func (t *Table) Close() error {
+	if t.closer != nil {
+		return t.closer.Close()
+	}
+	return nil
+}
 
 // NoRows is the error of a table that has a header and no data rows, as
 // ReadFile gives it.
@@ -240,6 +274,9 @@ type Chunk struct {
 	stream io.Reader // the tail chunk: the rest of the file, instead of data
 	line   int       // line number of data[0]
 }
+
+// Size returns the bytes of the chunk (0 for the tail read as a stream).
+func (ch *Chunk) Size() int { return len(ch.data) }
 
 // Next returns the next chunk, or nil after the last. It fails as ReadFile
 // does on a line longer than MaxLineBytes.

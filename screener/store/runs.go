@@ -16,20 +16,29 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// Run is one saved screening run: the holdings screened, the report exactly
-// as produced, and the list snapshots it used.
+// Run is one saved screening run: the report exactly as produced, the list
+// snapshots it used, and what was screened: the input files by name, size
+// and SHA-256 (a run costs its findings in the store, not its rows) or,
+// when a caller gives them, the holdings themselves.
 type Run struct {
 	ID uint64 // set by SaveRun
 	// Portfolio names the holdings; "" means the files' base names joined
 	// with "+".
-	Portfolio   string
-	User        string
-	AsOf        time.Time // the report's as-of instant
-	Files       []string
-	Holdings    []screener.Holding
-	Report      json.RawMessage // kept byte for byte
-	SnapshotIDs []uint64        // stored snapshots the run screened against
-	SavedAt     time.Time       // set by SaveRun
+	Portfolio string
+	User      string
+	AsOf      time.Time // the report's as-of instant
+	Files     []string
+	Inputs    []Input            // the bytes screened, by reference and digest
+	Holdings  []screener.Holding // optional: kept only when given
+	Report    json.RawMessage    // kept byte for byte
+	// Summary and Findings, when Summary is set, are the report's summary
+	// and number of findings as its writer counted them: SaveRun then
+	// takes them as they are instead of decoding the report again (a
+	// report of a million rows is tens of megabytes).
+	Summary     *screener.Summary
+	Findings    int
+	SnapshotIDs []uint64  // stored snapshots the run screened against
+	SavedAt     time.Time // set by SaveRun
 	// AnyPortfolio lets User save into a portfolio another principal owns
 	// (compliance and admin); otherwise SaveRun refuses that (forbidden)
 	// unless User was granted access. A new portfolio belongs to User.
@@ -45,10 +54,20 @@ type RunInfo struct {
 	SavedAt      time.Time               `json:"saved_at"`
 	Files        []string                `json:"files"`
 	SnapshotIDs  []uint64                `json:"snapshot_ids"`
-	Holdings     int                     `json:"holdings"`
+	Inputs       []Input                 `json:"inputs,omitempty"`
+	Holdings     int                     `json:"holdings"`  // positions screened
 	Findings     int                     `json:"findings"`  // findings in the report
 	ByStatus     map[screener.Status]int `json:"by_status"` // from the report's summary
 	ReportSHA256 string                  `json:"report_sha256"`
+}
+
+// Input is one file a run screened, by reference and digest: what was
+// screened can be proven later from the file itself without keeping every
+// row in the store.
+type Input struct {
+	Name   string `json:"name"`
+	Bytes  int64  `json:"bytes"`
+	SHA256 string `json:"sha256"`
 }
 
 // Portfolio is a stored portfolio and the holdings of its latest run.
@@ -59,7 +78,7 @@ type Portfolio struct {
 	Runs      int                `json:"runs"`
 	LatestRun uint64             `json:"latest_run"`
 	Files     []string           `json:"files"`
-	Holdings  []screener.Holding `json:"-"` // filled by Portfolios
+	Holdings  []screener.Holding `json:"-"` // filled by Portfolios when the latest run kept them
 	// Owner is the principal whose run created the portfolio; Access the
 	// others granted access to it (see GrantPortfolio).
 	Owner  string   `json:"owner,omitempty"`
@@ -113,7 +132,7 @@ func defaultPortfolio(files []string) string {
 // snapshots it names must exist. The report must be JSON; when it is a
 // screener.Report its summary is kept for listings.
 func (s *Store) SaveRun(run Run) (uint64, error) {
-	if len(run.Report) == 0 || !json.Valid(run.Report) {
+	if len(run.Report) == 0 || run.Summary == nil && !json.Valid(run.Report) {
 		return 0, screener.Errorf(screener.KindInvalid, "save run: the report is not JSON")
 	}
 	if run.Portfolio == "" {
@@ -123,12 +142,20 @@ func (s *Store) SaveRun(run Run) (uint64, error) {
 		Summary  screener.Summary  `json:"summary"`
 		Findings []json.RawMessage `json:"findings"`
 	}
-	_ = json.Unmarshal(run.Report, &rep) // best effort: counts for listings only
+	if run.Summary != nil {
+		rep.Summary = *run.Summary
+	} else {
+		_ = json.Unmarshal(run.Report, &rep) // best effort: counts for listings only
+	}
 	sum := sha256.Sum256(run.Report)
 	now := s.stamp()
+	held := len(run.Holdings)
+	if held == 0 {
+		held = rep.Summary.Screened
+	}
 	info := RunInfo{Portfolio: run.Portfolio, User: run.User, AsOf: run.AsOf.UTC(), SavedAt: now,
-		Files: run.Files, SnapshotIDs: run.SnapshotIDs, Holdings: len(run.Holdings),
-		Findings: len(rep.Findings), ByStatus: rep.Summary.ByStatus, ReportSHA256: hex.EncodeToString(sum[:])}
+		Files: run.Files, SnapshotIDs: run.SnapshotIDs, Inputs: run.Inputs, Holdings: held,
+		Findings: findingCount(run, len(rep.Findings)), ByStatus: rep.Summary.ByStatus, ReportSHA256: hex.EncodeToString(sum[:])}
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		for _, id := range run.SnapshotIDs {
 			if _, err := getSnapshot(tx, id); err != nil {
@@ -145,8 +172,10 @@ func (s *Store) SaveRun(run Run) (uint64, error) {
 		if err := putJSON(runs, u64(id), info); err != nil {
 			return err
 		}
-		if err := putJSON(tx.Bucket(bucketRunHoldings), u64(id), toStored(run.Holdings)); err != nil {
-			return err
+		if len(run.Holdings) > 0 {
+			if err := putJSON(tx.Bucket(bucketRunHoldings), u64(id), toStored(run.Holdings)); err != nil {
+				return err
+			}
 		}
 		if err := tx.Bucket(bucketRunReports).Put(u64(id), run.Report); err != nil {
 			return err
@@ -174,13 +203,29 @@ func (s *Store) SaveRun(run Run) (uint64, error) {
 		}
 		return s.audit(tx, run.User, ActionRun, run.Portfolio, map[string]string{
 			"run": strconv.FormatUint(id, 10), "files": strings.Join(run.Files, ", "), "snapshots": strings.Join(snaps, ","),
-			"holdings": strconv.Itoa(len(run.Holdings)), "findings": strconv.Itoa(info.Findings),
+			"holdings": strconv.Itoa(held), "findings": strconv.Itoa(info.Findings), "inputs_sha256": inputDigests(run.Inputs),
 			"as_of": info.AsOf.Format(time.RFC3339), "report_sha256": info.ReportSHA256})
 	})
 	if err != nil {
 		return 0, err
 	}
 	return info.ID, nil
+}
+
+func findingCount(run Run, decoded int) int {
+	if run.Summary != nil {
+		return run.Findings
+	}
+	return decoded
+}
+
+// inputDigests lists the inputs' SHA-256 digests for the audit record.
+func inputDigests(in []Input) string {
+	d := make([]string, len(in))
+	for i, x := range in {
+		d[i] = x.SHA256
+	}
+	return strings.Join(d, ",")
 }
 
 // Runs returns every saved run, newest first.
@@ -228,7 +273,7 @@ func (s *Store) Run(id uint64) (Run, error) {
 			return fmt.Errorf("run %d holdings: %w", id, err)
 		}
 		run = Run{ID: id, Portfolio: info.Portfolio, User: info.User, AsOf: info.AsOf, Files: info.Files,
-			Holdings: fromStored(hs), Report: copyBytes(tx.Bucket(bucketRunReports).Get(u64(id))),
+			Inputs: info.Inputs, Holdings: fromStored(hs), Report: copyBytes(tx.Bucket(bucketRunReports).Get(u64(id))),
 			SnapshotIDs: info.SnapshotIDs, SavedAt: info.SavedAt}
 		return nil
 	})

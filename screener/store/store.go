@@ -25,9 +25,12 @@
 //	portfolios/         portfolio name → Portfolio (runs, latest run, owner,
 //	                    principals granted access)
 //	runs/               u64 run id → RunInfo (portfolio, user, as-of, files,
-//	                    snapshot ids, counts, report SHA-256)
+//	                    snapshot ids, inputs by name, size and SHA-256,
+//	                    counts, report SHA-256)
 //	run_holdings/       u64 run id → []holding (screener.Holding plus its
-//	                    json:"-" flags)
+//	                    json:"-" flags), only for runs given their holdings;
+//	                    uploads and CLI runs keep their inputs' digests
+//	                    instead, so a run costs O(findings)
 //	run_reports/        u64 run id → the report bytes, verbatim
 //	decisions/          key 0x00 list 0x00 entry id → screener.ReviewDecision
 //	users/              user name → User (role, password hash bytes)

@@ -1,4 +1,4 @@
-package main
+package pipeline
 
 import (
 	"context"
@@ -16,12 +16,13 @@ import (
 // this goroutine adds their findings and rejected rows to b in file order.
 // Clear rows are counted in each worker's tally, merged at the end. The
 // report is the same as the one-row-at-a-time path gives (a test holds the
-// two to the byte).
+// two to the byte). It returns the rows read.
 func screenTable(ctx context.Context, t *holdings.Table, m *screener.Matcher, b *screener.ReportBuilder,
-	at time.Time, opt screener.Options, file string, prog func(string, int)) error {
+	at time.Time, opt screener.Options, prog func(rows int, bytes int64)) (int, error) {
 	workers := runtime.GOMAXPROCS(0)
 	type result struct {
 		seq   int
+		size  int
 		items []chunkItem
 		final bool // the chunk's last part: rows and err are set
 		rows  int
@@ -60,7 +61,8 @@ func screenTable(ctx context.Context, t *holdings.Table, m *screener.Matcher, b 
 		}
 	}()
 
-	memo := newSeen()
+	memo := getSeen()
+	defer putSeen(memo)
 	tallies := make([]*screener.Tally, workers)
 	var wg sync.WaitGroup
 	for i := range workers {
@@ -78,9 +80,10 @@ func screenTable(ctx context.Context, t *holdings.Table, m *screener.Matcher, b 
 					results <- result{seq: ch.Seq, items: s.out}
 					s.out = nil
 				}
+				size := ch.Size()
 				n, err := ch.Read(s)
 				ch.Release()
-				results <- result{seq: ch.Seq, items: s.out, final: true, rows: n, err: err}
+				results <- result{seq: ch.Seq, size: size, items: s.out, final: true, rows: n, err: err}
 			}
 		}()
 	}
@@ -91,6 +94,7 @@ func screenTable(ctx context.Context, t *holdings.Table, m *screener.Matcher, b 
 
 	var err error
 	rows := 0
+	var bytes int64
 	next := 0
 	waiting := map[int][]result{} // parts of chunks not merged yet, by chunk
 	for r := range results {
@@ -124,27 +128,28 @@ func screenTable(ctx context.Context, t *holdings.Table, m *screener.Matcher, b 
 				continue
 			}
 			rows += r.rows
+			bytes += int64(r.size)
 			if prog != nil {
-				prog(file, rows)
+				prog(rows, bytes)
 			}
 		}
 	}
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if readErr != nil {
-		return readErr
+		return 0, readErr
 	}
 	for _, tl := range tallies {
 		b.AddTally(tl)
 	}
 	if err := ctx.Err(); err != nil {
-		return err
+		return 0, err
 	}
 	if rows == 0 {
-		return t.NoRows()
+		return 0, t.NoRows()
 	}
-	return nil
+	return rows, nil
 }
 
 // chunkSink is one worker's sink. Most rows repeat a security seen before:
@@ -309,6 +314,28 @@ const (
 )
 
 func newSeen() *seen { return &seen{rows: newMemo()} }
+
+// seenPool keeps the memos of finished runs for later ones: a server
+// screening upload after upload reuses its megabytes of slots and arena
+// instead of allocating them each time.
+var seenPool sync.Pool
+
+func getSeen() *seen {
+	if s, ok := seenPool.Get().(*seen); ok {
+		return s
+	}
+	return newSeen()
+}
+
+// putSeen empties s (no goroutine may use it any more) and pools it.
+func putSeen(s *seen) {
+	s.rows.reset()
+	for i := range s.blocks {
+		s.blocks[i].Store(nil)
+	}
+	s.n = 0
+	seenPool.Put(s)
+}
 
 // keep stores f and returns its number; ok is false when seen is full.
 // The finding's slices are shared by every row made from it, and no one

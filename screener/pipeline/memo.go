@@ -1,4 +1,4 @@
-package main
+package pipeline
 
 import (
 	"bytes"
@@ -42,6 +42,14 @@ func newMemo() *memo {
 	m := &memo{seed: maphash.MakeSeed(), slots: make([]atomic.Uint64, 1<<memoSlotsLog)}
 	m.mask = uint64(len(m.slots) - 1)
 	return m
+}
+
+// reset empties the memo, keeping its slots and arena blocks for reuse. No
+// goroutine may be using it.
+func (m *memo) reset() {
+	clear(m.slots)
+	m.n, m.pos = 0, 0
+	m.seed = maphash.MakeSeed()
 }
 
 // get returns the value stored for key.
