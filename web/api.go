@@ -456,11 +456,16 @@ func (s *Server) healthz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// readyz answers 200 when the store answers and lists are loaded.
+// readyz answers 200 when the store answers and can take a write (disk
+// space, a write transaction) and lists are loaded.
 func (s *Server) readyz(c echo.Context) error {
 	if _, err := s.st.Schema(); err != nil {
 		s.log.Error("readyz: store", "err", err)
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "store unavailable"})
+	}
+	if err := s.st.Writable(); err != nil {
+		s.log.Error("readyz: store cannot write", "err", err)
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "store cannot write"})
 	}
 	if !s.loaded.Load() {
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "no lists loaded"})

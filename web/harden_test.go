@@ -378,3 +378,148 @@ func TestReviewNotSettledByUpload(t *testing.T) {
 		t.Error("the review queue lost the review after a clean upload")
 	}
 }
+
+// At most UploadsPerPrincipal uploads of one principal run at once: the
+// next gets 429 with Retry-After, before its body is read.
+func TestUploadConcurrencyLimit(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.UploadsTotal = 10 })
+	demo := []byte("ISIN,Quantity\nUS0378331005,5\n")
+	fm := f.login(RoleFundManager)
+	for i := 0; i < f.srv.cfg.UploadsPerPrincipal; i++ {
+		if ok, _ := f.srv.uploads.acquire("fund_manager1"); !ok {
+			t.Fatal("could not take an upload slot")
+		}
+	}
+	w := fm.uploadTo("Book", "h.csv", demo)
+	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "" {
+		t.Errorf("upload while %d run: %d (Retry-After %q), want 429 with Retry-After", f.srv.cfg.UploadsPerPrincipal, w.Code, w.Header().Get("Retry-After"))
+	}
+	// Another principal is not held up; the same key over the API is.
+	ct, body := multipartBody(t, nil, "h.csv", demo)
+	req := httptest.NewRequest("POST", "/api/v1/screen?portfolio=Other", body)
+	req.Header.Set("Content-Type", ct)
+	req.Header.Set(apiKeyHeader, f.keys[RoleBroker])
+	if w := f.do(req); w.Code != http.StatusCreated {
+		t.Errorf("another principal's upload: %d, want 201", w.Code)
+	}
+	f.srv.uploads.release("fund_manager1")
+	if w := fm.uploadTo("Book", "h.csv", demo); w.Code != http.StatusSeeOther {
+		t.Errorf("upload after a slot freed: %d, want 303", w.Code)
+	}
+	// The server-wide limit.
+	all := newUploadSlots(5, 1)
+	if ok, _ := all.acquire("a"); !ok {
+		t.Fatal("first slot refused")
+	}
+	if ok, mine := all.acquire("b"); ok || mine {
+		t.Errorf("second principal past the total limit: ok %v mine %v", ok, mine)
+	}
+}
+
+// A principal whose saved runs reach the quota gets 413; others do not.
+func TestUploadQuota(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.Quota = 2000 })
+	demo := []byte("ISIN,Name,Quantity\nHK0941009539,CHINA MOBILE LTD,100\nUS0378331005,APPLE INC,5\n")
+	fm := f.login(RoleFundManager)
+	if w := fm.uploadTo("Book", "h.csv", demo); w.Code != http.StatusSeeOther {
+		t.Fatalf("first upload: %d", w.Code)
+	}
+	used, err := f.st.Usage("fund_manager1")
+	if err != nil || used < 2000 {
+		t.Fatalf("usage %d, %v: want at least the 2000-byte quota after one run", used, err)
+	}
+	w := fm.uploadTo("Book", "h.csv", demo)
+	if w.Code != http.StatusRequestEntityTooLarge || !strings.Contains(w.Body.String(), "quota") {
+		t.Errorf("upload over the quota: %d, want 413 naming the quota", w.Code)
+	}
+	if w := f.login(RoleCompliance).uploadTo("Comp", "h.csv", demo); w.Code != http.StatusSeeOther {
+		t.Errorf("another user's upload: %d, want 303", w.Code)
+	}
+}
+
+// /readyz fails when the store cannot take a write.
+func TestReadyzNeedsWrites(t *testing.T) {
+	f := newFixture(t)
+	if w := f.api("GET", "/readyz", "", ""); w.Code != http.StatusOK {
+		t.Fatalf("readyz: %d %s", w.Code, w.Body)
+	}
+	copyPath := t.TempDir() + "/copy.db"
+	if _, err := f.st.BackupFile(copyPath); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := store.Open(copyPath, &store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	srv, err := New(Config{Store: ro, Lists: f.srv.cfg.Lists, Dir: f.srv.cfg.Dir, Logger: f.srv.log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	srv.ServeHTTP(w, httptest.NewRequest("GET", "/readyz", nil))
+	if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "cannot write") {
+		t.Errorf("readyz on a store that cannot write: %d %s, want 503", w.Code, w.Body)
+	}
+}
+
+// Requests that went well are logged one in LogSample.
+func TestRequestLogSampled(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.LogSample = 10 })
+	for i := 0; i < 50; i++ {
+		f.api("GET", "/healthz", "", "")
+	}
+	if n := strings.Count(f.log.String(), "msg=request "); n != 5 {
+		t.Errorf("%d request lines for 50 requests at 1 in 10, want 5", n)
+	}
+}
+
+// A backup through the server while it serves: the copy opens, its audit
+// chain verifies and holds what the live store holds; only admin keys.
+func TestBackupWhileServing(t *testing.T) {
+	f := newFixture(t)
+	f.login(RoleFundManager).uploadTo("Book", "h.csv", []byte("ISIN\nUS0378331005\n"))
+	ts := httptest.NewServer(f.srv)
+	defer ts.Close()
+	out := t.TempDir() + "/b.db"
+	if _, err := FetchBackup(t.Context(), ts.URL, f.keys[RoleBroker], out); err == nil || !strings.Contains(err.Error(), "403") {
+		t.Errorf("backup with a broker key: %v, want refused with 403", err)
+	}
+	n, err := FetchBackup(t.Context(), ts.URL, f.keys[RoleAdmin], out)
+	if err != nil || n == 0 {
+		t.Fatalf("backup: %d bytes, %v", n, err)
+	}
+	cp, err := store.Open(out, &store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cp.Close()
+	a, _, _ := f.st.AuditHead()
+	b, _, _ := cp.AuditHead()
+	if a != b || a == 0 {
+		t.Errorf("copy's audit head %d, live %d", b, a)
+	}
+	if _, err := FetchBackup(t.Context(), ts.URL, f.keys[RoleAdmin], out); err == nil {
+		t.Error("a backup overwrote an existing file")
+	}
+}
+
+// POST /api/v1/admin/purge removes nothing recent, and is audited.
+func TestPurgeAPI(t *testing.T) {
+	f := newFixture(t)
+	f.login(RoleFundManager).uploadTo("Book", "h.csv", []byte("ISIN\nUS0378331005\n"))
+	w := f.api("POST", "/api/v1/admin/purge", RoleAdmin, `{"retention_days": 30}`)
+	if w.Code != http.StatusOK {
+		t.Fatalf("purge: %d %s", w.Code, w.Body)
+	}
+	if m := decode(t, w); len(m["removed"].([]any)) != 0 {
+		t.Errorf("purge of 30 days removed a run saved just now: %v", m)
+	}
+	recs, _ := f.st.Audit(0, 0)
+	if last := recs[len(recs)-1]; last.Action != store.ActionPurge || last.Actor != "key:admin-key" {
+		t.Errorf("last audit record %s by %s, want run.purge by the admin key", last.Action, last.Actor)
+	}
+	if w := f.api("POST", "/api/v1/admin/purge", RoleBroker, `{"retention_days": 30}`); w.Code != http.StatusForbidden {
+		t.Errorf("purge with a broker key: %d, want 403", w.Code)
+	}
+}

@@ -37,7 +37,9 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// requestLog logs one line per request with its request id.
+// requestLog logs requests with their request id: every error (5xx) and
+// every slow one (over a second, at warn), and one in Config.LogSample of
+// the others (at info), so a flood of requests cannot flood the log.
 func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
@@ -46,9 +48,15 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err) // render now so the logged status is the one sent
 		}
 		req, res := c.Request(), c.Response()
+		took := time.Since(start)
 		lvl := slog.LevelInfo
-		if res.Status >= 500 {
+		switch {
+		case res.Status >= 500:
 			lvl = slog.LevelError
+		case took > time.Second:
+			lvl = slog.LevelWarn
+		case s.logged.Add(1)%uint64(s.cfg.LogSample) != 0:
+			return nil // sampled out: one in LogSample is logged
 		}
 		if !s.log.Enabled(req.Context(), lvl) {
 			return nil
@@ -60,7 +68,7 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 		s.log.LogAttrs(req.Context(), lvl, "request",
 			slog.String("request_id", res.Header().Get(echo.HeaderXRequestID)),
 			slog.String("method", req.Method), slog.String("path", req.URL.Path),
-			slog.Int("status", res.Status), slog.Duration("took", time.Since(start)),
+			slog.Int("status", res.Status), slog.Duration("took", took),
 			slog.Int64("bytes", res.Size), slog.String("user", user))
 		return nil
 	}

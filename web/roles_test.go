@@ -50,6 +50,8 @@ var matrix = []route{
 	{"POST", "/api/v1/screen", apiRoles, "api"},
 	{"GET", "/api/v1/runs/1", []string{RoleCompliance, RoleAdmin}, "api"}, // a fund manager's page run: not the keys'
 	{"GET", "/api/v1/lists", apiRoles, "api"},
+	{"POST", "/api/v1/admin/backup", adminRoles, "api"},
+	{"POST", "/api/v1/admin/purge", adminRoles, "api"},
 	{"GET", "/api/v1/lists/OFAC-CONSOLIDATED/snapshots", apiRoles, "api"},
 	{"GET", "/api/v1/lists/OFAC-CONSOLIDATED/diff?from=1&to=1", apiRoles, "api"},
 	{"GET", "/api/v1/runs/1/findings?limit=5", []string{RoleCompliance, RoleAdmin}, "api"},

@@ -34,11 +34,15 @@ func (s *Server) routes() {
 	small := middleware.BodyLimit(itoa(apiBodyLimit))
 	upload := s.uploadLimit()
 	api.POST("/check", s.apiCheck, small)
-	api.POST("/screen", s.apiScreen, upload)
+	api.POST("/screen", s.apiScreen, upload, s.uploadGate)
 	api.GET("/runs/:id", s.apiRun)
 	api.GET("/lists", s.apiLists)
 	api.GET("/lists/:list/snapshots", s.apiSnapshots)
 	api.GET("/lists/:list/diff", s.apiDiff)
+
+	// Hardening: a backup while serving, and purging old runs (admin keys).
+	api.POST("/admin/backup", s.apiBackup, apiRole(RoleAdmin))
+	api.POST("/admin/purge", s.apiPurge, small, apiRole(RoleAdmin))
 
 	// Pages.
 	pg := e.Group("", s.withSession, s.pageBodyLimit(), validForm, s.csrf)
@@ -51,7 +55,7 @@ func (s *Server) routes() {
 	admin := requireRole(RoleAdmin)
 	pg.GET("/", s.home, anyone)
 	pg.GET("/upload", s.uploadPage, anyone)
-	pg.POST("/upload", s.uploadPost, anyone)
+	pg.POST("/upload", s.uploadPost, anyone, s.uploadGate)
 	pg.GET("/runs", s.runsPage, anyone)
 	pg.GET("/runs/:id", s.runPage, anyone)
 	pg.GET("/runs/:id/report/:format", s.runDownload, anyone)

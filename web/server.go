@@ -59,6 +59,20 @@ type Config struct {
 	// warned about on pages, in API responses and in the log; 0 means
 	// listage.DefaultMaxAge.
 	ListMaxAge int
+	// UploadsPerPrincipal is how many uploads one user or key may run at
+	// once (0: DefaultUploadsPerPrincipal); UploadsTotal how many all
+	// together (0: the number of CPUs, at least 2). Beyond: 429.
+	UploadsPerPrincipal int
+	UploadsTotal        int
+	// Quota is the stored bytes one principal's runs may take before its
+	// uploads are refused (413); 0 means DefaultQuota, negative no quota.
+	Quota int64
+	// Retention, when positive, is how long RetentionLoop keeps runs.
+	Retention time.Duration
+	// LogSample logs one in LogSample requests that went well (status
+	// below 500, answered within a second) at info; errors and slow
+	// requests are always logged. 0 means 100; 1 logs every request.
+	LogSample int
 }
 
 // DefaultRateLimit is the API requests per second allowed per key when
@@ -88,6 +102,10 @@ type Server struct {
 	wall func() time.Time
 	// reports keeps decoded reports of recent runs for paged pages.
 	reports reportCache
+	// uploads bounds concurrent uploads; logged counts requests for
+	// sampling the request log.
+	uploads *uploadSlots
+	logged  atomic.Uint64
 }
 
 // engine is the matcher and the lists it was built from, swapped whole when
@@ -130,7 +148,20 @@ func New(cfg Config) (*Server, error) {
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 12 * time.Hour
 	}
-	s := &Server{cfg: cfg, st: cfg.Store, log: cfg.Logger, keys: keyCache{m: map[string]cachedKey{}}, wall: time.Now}
+	if cfg.UploadsPerPrincipal <= 0 {
+		cfg.UploadsPerPrincipal = DefaultUploadsPerPrincipal
+	}
+	if cfg.UploadsTotal <= 0 {
+		cfg.UploadsTotal = defaultUploadsTotal()
+	}
+	if cfg.Quota == 0 {
+		cfg.Quota = DefaultQuota
+	}
+	if cfg.LogSample <= 0 {
+		cfg.LogSample = 100
+	}
+	s := &Server{cfg: cfg, st: cfg.Store, log: cfg.Logger, keys: keyCache{m: map[string]cachedKey{}}, wall: time.Now,
+		uploads: newUploadSlots(cfg.UploadsPerPrincipal, cfg.UploadsTotal)}
 	if cfg.RateLimit > 0 {
 		s.limit = newLimiter(cfg.RateLimit, cfg.Burst)
 	}

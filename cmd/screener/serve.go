@@ -40,8 +40,15 @@ log, users and keys) and the broker API (/api/v1, OpenAPI document at
 
 On first run (no users in --db) it creates the user "admin" with the
 password in SCREENER_ADMIN_PASSWORD, or a random one printed once on stderr.
-Stops cleanly on SIGINT or SIGTERM. The database is locked while it runs:
-stop the server before running other commands on the same --db.
+Stops cleanly on SIGINT or SIGTERM. The bbolt database is locked while it
+runs: other commands on the same --db wait for it, so take a backup through
+the server ('screener backup --server URL OUT' with an admin key) and purge
+old runs with --retention or POST /api/v1/admin/purge.
+
+Limits: sign-in back-off and lockout per name and per address; at most
+--uploads-per-user uploads of one user or key at once (429 beyond); a
+storage quota per user or key (--quota, 413 beyond). Request logs: errors
+and slow requests always, one in --log-sample of the others.
 
 Examples:
   screener serve
@@ -61,6 +68,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	maxUpload := fs.Int64("max-upload", 1024, "largest upload in MB (a larger one gets a 413 naming this limit)")
 	level := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	maxAge := fs.Int("list-max-age", listage.DefaultMaxAge, "warn (pages, API Warning header, log) when a list snapshot in use is more than this many days old")
+	perUser := fs.Int("uploads-per-user", web.DefaultUploadsPerPrincipal, "uploads one user or API key may run at once")
+	quota := fs.Int64("quota", web.DefaultQuota>>20, "stored MB one user's or key's runs may take before uploads are refused (negative: none)")
+	retention := fs.Int("retention", 0, "purge runs older than `DAYS` at start and daily (0: keep every run)")
+	sample := fs.Int("log-sample", 100, "log one in N requests that went well (errors and slow requests always)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -94,7 +105,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	srv, err := web.New(web.Config{Store: st, Lists: ls, Dir: dir, Logger: log, Secure: *cert != "",
-		MaxUpload: *maxUpload << 20, RateLimit: *rate, ListMaxAge: *maxAge})
+		MaxUpload: *maxUpload << 20, RateLimit: *rate, ListMaxAge: *maxAge, UploadsPerPrincipal: *perUser, Quota: quotaBytes(*quota),
+		Retention: time.Duration(*retention) * 24 * time.Hour, LogSample: *sample})
 	if err != nil {
 		return err
 	}
@@ -109,6 +121,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *cert != "" {
 		scheme = "https"
 	}
+	go srv.RetentionLoop(ctx)
 	log.Info("serving", "url", scheme+"://"+ln.Addr().String()+"/", "db", *db)
 	done := make(chan error, 1)
 	go func() {
@@ -369,4 +382,12 @@ func actor() string {
 		return "cli:" + u
 	}
 	return "cli"
+}
+
+// quotaBytes turns --quota MB into Config.Quota (negative: none).
+func quotaBytes(mb int64) int64 {
+	if mb < 0 {
+		return -1
+	}
+	return mb << 20
 }

@@ -122,7 +122,9 @@ func TestServe(t *testing.T) {
 	defer cancel()
 	var stderr lockedBuf
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}, io.Discard, &stderr) }()
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--log-sample", "1"}, io.Discard, &stderr)
+	}()
 	urlRE := regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+)/`)
 	var base string
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && base == ""; time.Sleep(50 * time.Millisecond) {

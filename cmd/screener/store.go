@@ -16,9 +16,11 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/screener/screener/screener"
 	"github.com/screener/screener/screener/store"
+	"github.com/screener/screener/web"
 )
 
 var errNotYet = errors.New("not implemented yet")
@@ -332,6 +334,9 @@ Examples:
 func runRuns(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "show" {
 		return runRunsShow(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "purge" {
+		return runRunsPurge(args[1:], stdout, stderr)
 	}
 	c := newReadCmd("runs", runsHelp, "text", "output: text or json", stderr)
 	format := c.format
@@ -668,20 +673,82 @@ func runAuditList(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+const runsPurgeHelp = `
+Usage: screener runs purge [--db FILE] --retention DAYS [--dry-run] [--user NAME]
+
+Removes the saved runs older than DAYS days, with their holdings and
+reports, in one transaction with a run.purge audit record (who, how many,
+how many bytes). Each portfolio's latest run and every run with a review no
+decision settles are kept. --dry-run only says what it would remove. The
+file does not shrink: bbolt reuses the freed pages (a backup is compact).
+While 'screener serve' runs, use its --retention flag or
+POST /api/v1/admin/purge with an admin key instead.
+
+Examples:
+  screener runs purge --db screener.db --retention 365 --dry-run
+  screener runs purge --db screener.db --retention 365 --user "J. Smith"
+`
+
+func runRunsPurge(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("runs purge", runsPurgeHelp, stderr)
+	db := dbFlag(fs)
+	days := fs.Int("retention", 0, "keep runs saved in the last `DAYS` days")
+	dry := fs.Bool("dry-run", false, "only say what would be removed")
+	user := fs.String("user", currentUser(), "who purges, for the audit log")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 || *days < 1 {
+		if *days < 1 {
+			fmt.Fprintln(stderr, "screener runs purge: --retention DAYS (at least 1) is required")
+		}
+		fs.Usage()
+		return errUsage
+	}
+	s, err := openStore(*db, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	res, err := s.PurgeRuns(*user, time.Now().AddDate(0, 0, -*days), *dry)
+	if err != nil {
+		return err
+	}
+	verb := "removed"
+	if *dry {
+		verb = "would remove"
+	}
+	fmt.Fprintf(stdout, "%s %d run(s) older than %d days (%d bytes); kept %d old run(s): latest of a portfolio or with an open review\n",
+		verb, len(res.Removed), *days, res.Bytes, res.Kept)
+	return nil
+}
+
 const backupHelp = `
 Usage: screener backup [--db FILE] OUT
+       screener backup --server URL [--key-file FILE] OUT
 
 Writes a consistent copy of the database to the new file OUT (never
-overwriting one) from a single read transaction, so it is safe while the
-server runs. The copy is a database file: open it with --db OUT.
+overwriting one) from a single read transaction. The copy is a database
+file: open it with --db OUT.
+
+The bbolt file is locked while 'screener serve' runs, so a backup of a
+serving database goes through the server: --server URL asks it
+(POST /api/v1/admin/backup, with the admin API key in SCREENER_API_KEY or
+the file --key-file), which streams its own read transaction and keeps
+serving. The copy is written to OUT.partial, opened and its audit chain
+verified, then renamed to OUT.
 
 Examples:
   screener backup --db screener.db backups/screener-2026-01-31.db
+  SCREENER_API_KEY=sk_... screener backup --server http://127.0.0.1:8080 backups/screener-2026-01-31.db
 `
 
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("backup", backupHelp, stderr)
 	db := dbFlag(fs)
+	server := fs.String("server", "", "back up through the server at `URL` (while it serves)")
+	keyFile := fs.String("key-file", "", "read the admin API key from `FILE` (default: $SCREENER_API_KEY)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -689,6 +756,18 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(pos) != 1 {
 		fs.Usage()
 		return errUsage
+	}
+	if *server != "" {
+		key, err := apiKeyFrom(*keyFile)
+		if err != nil {
+			return err
+		}
+		n, err := web.FetchBackup(ctx, *server, key, pos[0])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "backup from %s written to %s (%d bytes, audit chain verified)\n", *server, pos[0], n)
+		return nil
 	}
 	s, err := openStore(*db, false)
 	if err != nil {
@@ -705,4 +784,19 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stdout, "backup of %s written to %s (%d bytes)\n", *db, pos[0], n)
 	return nil
+}
+
+// apiKeyFrom reads an API key from file, or from $SCREENER_API_KEY.
+func apiKeyFrom(file string) (string, error) {
+	if file == "" {
+		if k := os.Getenv("SCREENER_API_KEY"); k != "" {
+			return k, nil
+		}
+		return "", screener.Errorf(screener.KindInvalid, "give the admin API key in SCREENER_API_KEY or --key-file FILE")
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(b)), nil
 }

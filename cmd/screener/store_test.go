@@ -207,3 +207,23 @@ func TestStoreCommandHelp(t *testing.T) {
 		})
 	}
 }
+
+// runs purge needs --retention, says what it removes, and keeps the
+// portfolio's latest run.
+func TestRunsPurge(t *testing.T) {
+	db, _ := savedRun(t)
+	if _, stderr, err := runCmd(t, "runs", "purge", "--db", db); !errors.Is(err, errUsage) || !strings.Contains(stderr, "--retention") {
+		t.Errorf("purge without --retention: %v %s", err, stderr)
+	}
+	out := mustRun(t, "runs", "purge", "--db", db, "--retention", "1", "--dry-run")
+	if !strings.HasPrefix(out, "would remove 0 run(s) older than 1 days") {
+		t.Errorf("dry run said %q", out)
+	}
+	out = mustRun(t, "runs", "purge", "--db", db, "--retention", "1", "--user", "carol")
+	if !strings.HasPrefix(out, "removed 0 run(s)") {
+		t.Errorf("purge said %q", out)
+	}
+	if out := mustRun(t, "audit", "list", "--db", db); !strings.Contains(out, "carol run.purge runs") {
+		t.Errorf("no purge in the audit log:\n%s", out)
+	}
+}

@@ -97,6 +97,15 @@ type Interface interface {
 	Fund(id uint64) (funds.Fund, error)
 	FundByKey(key string) (funds.Fund, error)
 	FundHoldings(seq uint64) ([]screener.Holding, error)
+	// Storage: health, cost per principal, retention.
+	// Writable reports whether a write would succeed now (disk space,
+	// a write transaction), for /readyz.
+	Writable() error
+	// Usage returns the bytes principal's saved runs take.
+	Usage(principal string) (int64, error)
+	// PurgeRuns removes runs saved before before, keeping each portfolio's
+	// latest run and runs with open reviews, audited (run.purge).
+	PurgeRuns(actor string, before time.Time, dry bool) (PurgeResult, error)
 
 	// The audit log.
 	Audit(since uint64, limit int) ([]AuditRecord, error)

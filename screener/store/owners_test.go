@@ -142,3 +142,50 @@ func TestMigrateOwners(t *testing.T) {
 		t.Errorf("migrated open reviews: %d, want 1", len(open))
 	}
 }
+
+// PurgeRuns removes old runs but keeps each portfolio's latest run and any
+// run with an open review; it is audited, and a dry run removes nothing.
+func TestPurgeRuns(t *testing.T) {
+	s := openTemp(t)
+	res, _ := s.Import([]*screener.List{withSource(cmicList(3, "ofac-csv"), "a")}, store.ImportOptions{})
+	run := chinaMobileRun(t, res[0].Snapshot.ID)
+	reviewed, err := s.SaveRun(run) // has a review: kept while it is open
+	if err != nil {
+		t.Fatal(err)
+	}
+	clean := run
+	clean.Report = json.RawMessage(`{"summary":{"rows":0},"findings":[]}`)
+	old, _ := s.SaveRun(clean)
+	latest, _ := s.SaveRun(clean)
+	infos, _ := s.Runs()
+	cut := infos[0].SavedAt.Add(1)
+	dry, err := s.PurgeRuns("ann", cut, true)
+	if err != nil || len(dry.Removed) != 1 || dry.Removed[0] != old || dry.Kept != 2 {
+		t.Fatalf("dry run: %+v, %v; want run %d removed, 2 kept", dry, err, old)
+	}
+	if runs, _ := s.Runs(); len(runs) != 3 {
+		t.Fatalf("a dry run removed runs: %d left", len(runs))
+	}
+	got, err := s.PurgeRuns("ann", cut, false)
+	if err != nil || len(got.Removed) != 1 || got.Bytes == 0 {
+		t.Fatalf("purge: %+v, %v", got, err)
+	}
+	if _, err := s.Run(old); screener.KindOf(err) != screener.KindNotFound {
+		t.Errorf("purged run %d still readable: %v", old, err)
+	}
+	for _, id := range []uint64{reviewed, latest} {
+		if _, err := s.Run(id); err != nil {
+			t.Errorf("kept run %d: %v", id, err)
+		}
+	}
+	recs, _ := s.Audit(0, 0)
+	if last := recs[len(recs)-1]; last.Action != store.ActionPurge || last.Detail["removed"] != "1" {
+		t.Errorf("last audit record %+v, want run.purge removed=1", last)
+	}
+	if err := s.VerifyAudit(); err != nil {
+		t.Error(err)
+	}
+	if u, err := s.Usage("ann"); err != nil || u == 0 {
+		t.Errorf("usage of ann: %d, %v", u, err)
+	}
+}
