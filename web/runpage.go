@@ -33,6 +33,7 @@ type runView struct {
 	Bases      []labels.Label
 	AllStatus  []labels.Label
 	Rejected   []screener.ParseError
+	Charts     reportCharts // issue 17: the report's charts
 }
 
 type statusCount struct {
@@ -138,6 +139,9 @@ func (s *Server) runPage(c echo.Context) error {
 		v.Statuses = append(v.Statuses, statusCount{labels.NonUS, nonUS})
 	}
 	v.Exposure = s.runExposure(id, cr)
+	if v.Charts, err = runCharts(cr.rep); err != nil {
+		return err
+	}
 	v.Total, v.Findings = q.run(cr)
 	v.Pager = newPager(c.Request().URL.Path, q, v.Total)
 	v.Rejected = cr.rep.Rejected
@@ -171,6 +175,9 @@ func (s *Server) runDownload(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if _, ok := reportDocs[format]; ok {
+		return sendReportDoc(c, base, format, cr.rep, raw)
+	}
 	var ctype, ext string
 	switch format {
 	case "csv":
@@ -178,7 +185,7 @@ func (s *Server) runDownload(c echo.Context) error {
 	case "text", "txt":
 		ctype, ext = "text/plain; charset=utf-8", ".txt"
 	default:
-		return screener.Errorf(screener.KindNotFound, "no report format %q: json, csv or text", format)
+		return screener.Errorf(screener.KindNotFound, "no report format %q: json, csv, text, xlsx, html or pdf", format)
 	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+base+ext+`"`)

@@ -247,3 +247,46 @@ func DaysLeft(f *screener.Finding) string {
 	}
 	return strconv.Itoa(*f.DaysLeft)
 }
+
+// LookthroughLines describes a fund position's look-through for people:
+// the fund, its holdings date, the exposure, then one line per constituent
+// that is not clear.
+func LookthroughLines(lt *screener.Lookthrough) []string {
+	if lt == nil {
+		return nil
+	}
+	head := "look-through"
+	if lt.Fund != "" {
+		head += ": " + lt.Fund
+	}
+	if !lt.HoldingsAsOf.IsZero() {
+		head += ", holdings as of " + lt.HoldingsAsOf.String()
+	}
+	if lt.ExposureWeight != nil {
+		head += ", exposure " + lt.ExposureWeight.String() + "%"
+	}
+	if lt.ExposureValue != nil {
+		head += " = " + Money(*lt.ExposureValue) + " " + lt.Currency
+	}
+	if len(lt.Constituents) == 0 && lt.HoldingsAsOf.IsZero() {
+		head += " (no holdings available)"
+	}
+	out := []string{head}
+	for _, c := range lt.Constituents {
+		l := "  " + string(c.Status) + ": " + SecurityLabel(c.Security)
+		if c.Weight != nil {
+			l += ", " + c.Weight.String() + "% of the fund"
+		}
+		if c.Entry != nil {
+			l += " → " + c.Entry.Name + " (" + c.Entry.ID + ")"
+		}
+		if c.Reason != "" {
+			l += " [" + c.Reason + "]"
+		}
+		out = append(out, l)
+	}
+	if lt.Omitted > 0 {
+		out = append(out, "  and "+strconv.Itoa(lt.Omitted)+" more constituent(s) not listed")
+	}
+	return out
+}

@@ -73,10 +73,10 @@ const Other = "other"
 // series per currency: the top entities by number of positions (then by
 // name) and one "other" category for the rest.
 func ValueByEntity(r *screener.Report, top int) Chart {
-	c := Chart{Title: "Value by listed entity", Kind: HorizontalBar}
+	c := Chart{Title: "Value by listed entity (most positions first)", Kind: HorizontalBar}
 	label := func(key string) string {
 		if ref, name := report.SplitEntityKey(key); name != "" {
-			return clip(name, 40)
+			return clip(name, 30)
 		} else {
 			return ref
 		}
@@ -243,6 +243,9 @@ func render(c Chart, w, h int, format string) ([]byte, error) {
 		opt := charts.NewLineChartOptionWithData(values)
 		opt.Title, opt.Legend = title, legend
 		opt.XAxis.Labels = c.Categories
+		if len(c.Categories) <= 12 {
+			opt.XAxis.LabelCount = len(c.Categories)
+		}
 		if len(c.Categories) > 6 {
 			opt.XAxis.LabelRotation = charts.DegreesToRadians(30)
 		}
@@ -251,6 +254,7 @@ func render(c Chart, w, h int, format string) ([]byte, error) {
 		opt := charts.NewBarChartOptionWithData(values)
 		opt.Title, opt.Legend = title, legend
 		opt.CategoryAxis.Labels = c.Categories
+		opt.CategoryAxis.LabelCount = len(c.Categories) // every category named
 		opt.Horizontal = c.Kind == HorizontalBar
 		if opt.Horizontal {
 			// The library draws the first category at the bottom: reverse,

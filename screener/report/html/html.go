@@ -29,15 +29,16 @@ var tmpl = template.Must(template.New("report").Funcs(Funcs).Parse(reportTmpl))
 // Funcs are the template functions the report uses, for pages that embed
 // parts of it.
 var Funcs = template.FuncMap{
-	"money":    report.Money,
-	"qty":      report.Quantity,
-	"days":     report.DaysLeft,
-	"basis":    report.JoinBasis,
-	"ids":      report.Identifiers,
-	"status":   func(s screener.Status) string { return string(s) },
-	"inc":      func(i int) int { return i + 1 },
-	"entryOf":  entryOf,
-	"security": report.SecurityLabel,
+	"money":       report.Money,
+	"qty":         report.Quantity,
+	"days":        report.DaysLeft,
+	"basis":       report.JoinBasis,
+	"ids":         report.Identifiers,
+	"status":      func(s screener.Status) string { return string(s) },
+	"inc":         func(i int) int { return i + 1 },
+	"entryOf":     entryOf,
+	"security":    report.SecurityLabel,
+	"lookthrough": report.LookthroughLines,
 }
 
 func entryOf(f *screener.Finding) string {

@@ -349,6 +349,9 @@ func (d *doc) findings(r *screener.Report) {
 			for _, wn := range f.Warnings {
 				ev += "\nwarning: " + wn
 			}
+			for _, l := range report.LookthroughLines(f.Lookthrough) {
+				ev += "\n" + l
+			}
 			action := f.Action
 			if f.Policy != "" {
 				action += "\npolicy: " + f.Policy

@@ -58,6 +58,31 @@ func Sample() *screener.Report {
 	return r
 }
 
+// WithLookthrough returns Sample with a fund position whose look-through
+// reached a listed constituent, and one whose fund's holdings were not
+// available.
+func WithLookthrough() *screener.Report {
+	r := Sample()
+	w := decimal.RequireFromString("1.25")
+	v := decimal.RequireFromString("12500")
+	r.Findings = append(r.Findings,
+		screener.Finding{File: "h.csv", Line: 8, Portfolio: "Growth", USPerson: "us_person",
+			Security: screener.Security{Name: "ISHARES MSCI CHINA ETF", ISIN: "US46429B6719"}, Quantity: decimal.NewFromInt(500),
+			MarketValue: decimal.NewFromInt(1000000), Currency: "USD", Status: screener.StatusReview,
+			Basis: []screener.Basis{screener.BasisFundLookthrough}, Action: "Review the fund's exposure", Key: "US46429B6719",
+			Lookthrough: &screener.Lookthrough{Fund: "iShares MSCI China ETF", Path: []string{"ISIN:US46429B6719"},
+				HoldingsAsOf: screener.Date{Year: 2021, Month: 12, Day: 31}, Source: "mchi.csv sha256:ab12", ExposureWeight: &w,
+				ExposureValue: &v, Currency: "USD", Omitted: 3,
+				Constituents: []screener.Constituent{{Path: []string{"ISIN:US46429B6719", "ISIN:HK0941009539"},
+					Security: screener.Security{Name: "=CHINA MOBILE", ISIN: "HK0941009539"}, Status: screener.StatusDivestOnly,
+					Basis: []screener.Basis{screener.BasisISINListed}, Entry: Sample().Findings[0].Entry, Evidence: []string{"ISIN listed"}, Weight: &w}}}},
+		screener.Finding{File: "h.csv", Line: 9, Portfolio: "Growth", USPerson: "us_person",
+			Security: screener.Security{Name: "UNKNOWN FUND", ISIN: "LU0000000000"}, Quantity: decimal.NewFromInt(1),
+			MarketValue: decimal.NewFromInt(10), Currency: "USD", Status: screener.StatusReview, Action: "Review",
+			Lookthrough: &screener.Lookthrough{Path: []string{"ISIN:LU0000000000"}}})
+	return r
+}
+
 // Generated returns a report of n findings (a mix of statuses, entities
 // and currencies, most of them clear as in a real book) for benchmarks.
 func Generated(n int) *screener.Report {

@@ -35,6 +35,7 @@ const (
 	SheetFindings   = "Findings"
 	SheetDivestment = "Divestment"
 	SheetRejected   = "Rejected"
+	SheetFunds      = "Funds" // only when findings look through funds
 )
 
 // FindingColumns are the Findings sheet's headers, in order.
@@ -55,7 +56,9 @@ type Sink struct {
 	f        *excelize.File
 	st       styles
 	fw, rw   *excelize.StreamWriter
+	lw       *excelize.StreamWriter // Funds, opened at the first look-through
 	nf, nr   int
+	nl       int
 	windows  []*screener.Finding
 	err      error
 	closed   bool
@@ -145,6 +148,9 @@ func (s *Sink) Finding(f *screener.Finding) error {
 		text(strings.Join(f.Warnings, " | ")),
 	}
 	s.err = s.fw.SetRow(cell(1, s.nf+1), row)
+	if s.err == nil && f.Lookthrough != nil {
+		s.err = s.funds(f)
+	}
 	if report.IsOpenWindow(f) {
 		c := *f
 		s.windows = append(s.windows, &c)
@@ -172,6 +178,62 @@ func (s *Sink) Rejected(e *screener.ParseError) error {
 	}
 	s.err = s.rw.SetRow(cell(1, s.nr+1), []any{text(e.File), e.Line, col, text(e.Field), text(e.Reason)})
 	return s.err
+}
+
+// FundColumns are the Funds sheet's headers: one row per constituent a
+// fund position's look-through found not clear (or one row for the fund
+// when it lists none).
+var FundColumns = []string{"File", "Line", "Portfolio", "Fund position", "Position status", "Fund", "Holdings as of",
+	"Source", "Exposure weight %", "Exposure value", "Currency", "Constituent path", "Constituent", "Identifiers",
+	"Constituent status", "Reason", "Entry ID", "Entry name", "Weight %", "Evidence", "Not listed"}
+
+var fundWidths = []float64{22, 7, 18, 30, 16, 24, 12, 30, 10, 16, 9, 40, 30, 24, 16, 20, 10, 30, 10, 60, 9}
+
+func (s *Sink) funds(f *screener.Finding) error {
+	if s.lw == nil {
+		if _, err := s.f.NewSheet(SheetFunds); err != nil {
+			return err
+		}
+		var err error
+		if s.lw, err = s.f.NewStreamWriter(SheetFunds); err != nil {
+			return err
+		}
+		if err := header(s.lw, FundColumns, fundWidths, s.st.header); err != nil {
+			return err
+		}
+	}
+	lt := f.Lookthrough
+	pct := func(d *decimal.Decimal, money bool) any {
+		if d == nil {
+			return nil
+		}
+		return s.number(*d, money)
+	}
+	base := []any{text(f.File), f.Line, text(f.Portfolio), text(report.SecurityLabel(f.Security)),
+		excelize.Cell{StyleID: s.st.status[f.Status], Value: string(f.Status)}, text(lt.Fund), s.date(lt.HoldingsAsOf),
+		text(lt.Source), pct(lt.ExposureWeight, false), pct(lt.ExposureValue, true), text(lt.Currency)}
+	omitted := any(nil)
+	if lt.Omitted > 0 {
+		omitted = lt.Omitted
+	}
+	if len(lt.Constituents) == 0 {
+		s.nl++
+		return s.lw.SetRow(cell(1, s.nl+1), append(base, text(strings.Join(lt.Path, " > ")), nil, nil, nil, nil, nil, nil, nil, nil, omitted))
+	}
+	for _, c := range lt.Constituents {
+		var id, name string
+		if c.Entry != nil {
+			id, name = c.Entry.ID, c.Entry.Name
+		}
+		row := append(append([]any{}, base...), text(strings.Join(c.Path, " > ")), text(c.Security.Name),
+			text(report.Identifiers(c.Security)), excelize.Cell{StyleID: s.st.status[c.Status], Value: string(c.Status)},
+			text(c.Reason), text(id), text(name), pct(c.Weight, false), text(strings.Join(c.Evidence, " | ")), omitted)
+		s.nl++
+		if err := s.lw.SetRow(cell(1, s.nl+1), row); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 var rejectedColumns = []string{"File", "Line", "Column", "Field", "Reason"}
@@ -209,6 +271,14 @@ func (s *Sink) Close(r *screener.Report) error {
 	}
 	if err := s.rw.Flush(); err != nil {
 		return err
+	}
+	if s.lw != nil {
+		if err := s.f.AutoFilter(SheetFunds, "A1:"+cell(len(FundColumns), s.nl+1), nil); err != nil {
+			return err
+		}
+		if err := s.lw.Flush(); err != nil {
+			return err
+		}
 	}
 	if err := s.divestment(); err != nil {
 		return err

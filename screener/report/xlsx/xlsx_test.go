@@ -257,3 +257,47 @@ func TestGeneratedRowsMatch(t *testing.T) {
 		t.Errorf("JSON round trip: %v", err)
 	}
 }
+
+// TestFundsSheet: a Funds sheet only when findings look through funds,
+// with a row per constituent (or one for a fund that lists none).
+func TestFundsSheet(t *testing.T) {
+	f, err := excelize.OpenReader(bytes.NewReader(write(t, reporttest.Sample())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if idx, _ := f.GetSheetIndex("Funds"); idx != -1 {
+		t.Error("a Funds sheet without look-through findings")
+	}
+	f.Close()
+	r := reporttest.WithLookthrough()
+	f, err = excelize.OpenReader(bytes.NewReader(write(t, r)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := strings.Join(f.GetSheetList(), ","); got != "Summary,Findings,Divestment,Rejected,Funds" {
+		t.Fatalf("sheets %s", got)
+	}
+	rows, _ := f.GetRows("Funds")
+	if len(rows) != 3 {
+		t.Fatalf("Funds: %d rows, want header + 2", len(rows))
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	got := rows[1]
+	for k, want := range map[string]string{"Fund": "iShares MSCI China ETF", "Constituent": "=CHINA MOBILE", "Constituent status": "divest_only",
+		"Entry ID": "30923", "Weight %": "1.25", "Exposure value": "12,500.00", "Holdings as of": "2021-12-31", "Not listed": "3",
+		"Constituent path": "ISIN:US46429B6719 > ISIN:HK0941009539"} {
+		if got[col[k]] != want {
+			t.Errorf("Funds %s = %q, want %q", k, got[col[k]], want)
+		}
+	}
+	if rows[2][col["Fund position"]] != "UNKNOWN FUND (LU0000000000)" {
+		t.Errorf("fund without constituents: %v", rows[2])
+	}
+	if fm, _ := f.GetCellFormula("Funds", "M2"); fm != "" {
+		t.Errorf("constituent name written as a formula %q", fm)
+	}
+}
