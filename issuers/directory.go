@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Provenance says where a fact in the directory came from.
@@ -109,6 +110,9 @@ type Directory struct {
 	entities map[string]*Entity
 	parents  map[string][]Link // child LEI → direct and ultimate parent links
 	sources  []RefSource
+
+	issuerMu   sync.Mutex
+	issuerKeys []string // sorted keys of byIssuer, nil when stale
 }
 
 // NewDirectory returns an empty directory.
@@ -263,6 +267,9 @@ func (d *Directory) index(p, target *Security) {
 	put(d.byFIGI, p.FIGI)
 	put(d.byLEI, p.IssuerLEI)
 	put(d.byIssuer, issuerKey(p.IssuerName))
+	d.issuerMu.Lock()
+	d.issuerKeys = nil
+	d.issuerMu.Unlock()
 	for _, t := range p.Tickers {
 		put(d.byTicker, t.Key())
 	}
@@ -327,6 +334,30 @@ func (d *Directory) ByIssuerLEI(lei string) []*Security { return d.byLEI[normID(
 // ByIssuerName returns the securities whose issuer name equals name, ignoring
 // case, punctuation and spacing.
 func (d *Directory) ByIssuerName(name string) []*Security { return d.byIssuer[issuerKey(name)] }
+
+// IssuerNamesWithPrefix returns the normalised issuer names (NormalizeName)
+// that begin with prefix, itself normalised, at most limit of them: the
+// issuers a truncated name (CHINA COMMUNICATIONS CONST-H) may be the
+// beginning of.
+func (d *Directory) IssuerNamesWithPrefix(prefix string, limit int) []string {
+	d.issuerMu.Lock()
+	if d.issuerKeys == nil {
+		d.issuerKeys = make([]string, 0, len(d.byIssuer))
+		for k := range d.byIssuer {
+			if k != "" {
+				d.issuerKeys = append(d.issuerKeys, k)
+			}
+		}
+		sort.Strings(d.issuerKeys)
+	}
+	keys := d.issuerKeys
+	d.issuerMu.Unlock()
+	var out []string
+	for i := sort.SearchStrings(keys, prefix); i < len(keys) && len(out) < limit && strings.HasPrefix(keys[i], prefix); i++ {
+		out = append(out, keys[i])
+	}
+	return out
+}
 
 // IssuerLinks returns the links recorded for the issuer named issuerName
 // (case, punctuation and spacing ignored) across all its securities, without

@@ -138,6 +138,68 @@ var trailingLine = map[string]bool{
 	"REG": true, "REGS": true, "144A": true, "REGISTERED": true, "NPV": true,
 	"PREF": true, "PFD": true, "PREFERRED": true, "REPR": true, "RECEIPT": true, "RECEIPTS": true,
 	"DEPOSITARY": true, "DEPOSITORY": true, "UNIT": true, "UNITS": true,
+	// description tails: COMMON STOCK, COM STK, SP ADR, -R (a Thai NVDR
+	// line), NVDR
+	"COMMON": true, "STOCK": true, "STK": true, "COM": true, "SP": true, "R": true, "NVDR": true,
+}
+
+// IsDepositaryReceipt reports whether a security description names a
+// depositary receipt: ADR, ADS, GDR (and their plurals), SDR, CDR, EDR, or
+// DEPOSITARY / DEPOSITORY RECEIPT. The receipt's issuer rules apply to it
+// (RULES.md M-2 (5)); the matcher says so in the evidence.
+func IsDepositaryReceipt(desc string) bool {
+	toks := tokenize(desc, nil)
+	for i, t := range toks {
+		switch t {
+		case "ADR", "ADRS", "ADS", "GDR", "GDRS", "SDR", "CDR", "EDR":
+			return true
+		case "DEPOSITARY", "DEPOSITORY":
+			if i+1 < len(toks) && strings.HasPrefix(toks[i+1], "RECEIPT") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// parCurrencies are the currencies a par value in a security description
+// is written in.
+var parCurrencies = map[string]bool{
+	"HKD": true, "USD": true, "CNY": true, "RMB": true, "EUR": true, "GBP": true, "GBX": true, "JPY": true,
+	"KRW": true, "TWD": true, "NTD": true, "SGD": true, "INR": true, "RUB": true, "CHF": true, "CAD": true,
+	"AUD": true, "BRL": true, "MYR": true, "THB": true, "IDR": true, "ZAR": true, "MXN": true, "SEK": true,
+	"NOK": true, "DKK": true, "PLN": true, "TRY": true, "SAR": true, "AED": true, "QAR": true, "KWD": true,
+}
+
+// parValueTail returns how many tokens at the end of toks are a par value
+// with its currency (HKD 0.00001 → HKD 0 00001; USD0.01 → USD0 01;
+// HKD 1), or 0. Numbers without a currency are kept: they may be part of
+// the name.
+func parValueTail(toks []string) int {
+	n := 0
+	for n < len(toks) && allDigitsStr(toks[len(toks)-1-n]) {
+		n++
+	}
+	if n == 0 || n == len(toks) {
+		return 0
+	}
+	t := toks[len(toks)-1-n]
+	if parCurrencies[t] {
+		return n + 1
+	}
+	if len(t) > 3 && parCurrencies[t[:3]] && allDigitsStr(t[3:]) { // USD0.01 read as USD0 01
+		return n + 1
+	}
+	return 0
+}
+
+func allDigitsStr(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // analyzeName splits s into normalised tokens, appended to dst, and
@@ -199,12 +261,26 @@ func analyzeNameCut(s string, dst []string) ([]string, formMask, bool) {
 	if len(toks) > maxNameTokens {
 		toks = toks[:maxNameTokens]
 	}
-	// Share classes and lines from the end, keeping at least one token.
-	for len(toks) > 1 && trailingLine[toks[len(toks)-1]] {
-		toks = toks[:len(toks)-1]
+	// Share classes, lines and description tails (COMMON STOCK, a par
+	// value such as HKD 0.00001) from the end, keeping at least one token.
+	// A word followed by a description word was not cut; one followed by
+	// a share class may be (CHINA COMMUNICATIONS CONST-H).
+	described := false
+	for len(toks) > 1 {
+		if t := toks[len(toks)-1]; trailingLine[t] {
+			described = described || (len(t) > 1 && t != "CL" && t != "CLASS")
+			toks = toks[:len(toks)-1]
+			continue
+		}
+		if n := parValueTail(toks); n > 0 && n < len(toks) {
+			toks = toks[:len(toks)-n]
+			described = true
+			continue
+		}
+		break
 	}
 	cut := false
-	if k := len(toks) - 1; k >= 0 && k < 64 {
+	if k := len(toks) - 1; k >= 0 && k < 64 && !described {
 		cut = len(s) >= minCutName && len(toks[k]) >= minPrefixLen && formAfter&(1<<k) == 0
 	}
 	return toks, forms, cut

@@ -580,3 +580,41 @@ func TestSameLegalName(t *testing.T) {
 		}
 	}
 }
+
+// TestDescriptionTails: custodian and fund-administrator descriptions carry
+// tails after the issuer's name; they are dropped before name matching.
+func TestDescriptionTails(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"CHINA MOBILE LTD COMMON STOCK HKD 0.00001", "CHINA MOBILE"},
+		{"CHINA MOBILE LTD COM STK USD0.01", "CHINA MOBILE"},
+		{"CHINA MOBILE LTD ORD SHS", "CHINA MOBILE"},
+		{"CHINA MOBILE LTD SHS", "CHINA MOBILE"},
+		{"CHINA MOBILE LTD NPV", "CHINA MOBILE"},
+		{"CHINA MOBILE LTD REG S", "CHINA MOBILE"},
+		{"SEMICONDUCTOR MANUFACTURING INTL CORP 144A", "SEMICONDUCTOR MANUFACTURING INTERNATIONAL"},
+		{"TENCENT HOLDINGS LTD CL A", "TENCENT HOLDING"},
+		{"CHINA TELECOM CORP LTD-R", "CHINA TELECOM"},
+		{"CGN POWER CO LTD-H", "CGN POWER"},
+		{"CHINA MOBILE LTD-SP ADR", "CHINA MOBILE"},
+		{"CHINA NATIONAL NUCLEAR POWER CO LTD-A SHS RMB 1", "CHINA NATIONAL NUCLEAR POWER"},
+		{"3M CO", "3M"},                  // a number that is the name stays
+		{"CHINA 2000 LTD", "CHINA 2000"}, // a number with no currency before it stays
+	} {
+		if got := NormalizeName(c.in); got != c.want {
+			t.Errorf("NormalizeName(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	// A word followed by a description was not cut by a length limit.
+	if _, _, cut := analyzeNameCut("CHINA NATIONAL NUCLEAR POWER COMMON STOCK", nil); cut {
+		t.Error("POWER before COMMON STOCK read as a truncated word")
+	}
+	if _, _, cut := analyzeNameCut("CHINA COMMUNICATIONS CONST-H", nil); !cut {
+		t.Error("CONST before -H not read as a truncated word")
+	}
+	for in, want := range map[string]bool{"CHINA MOBILE LTD-SPON ADR": true, "PAO NOVATEK GDR": true, "BAIDU INC ADS": true,
+		"XYZ AMERICAN DEPOSITARY RECEIPTS": true, "CHINA MOBILE LTD": false, "ADRIATIC HOLDINGS": false} {
+		if got := IsDepositaryReceipt(in); got != want {
+			t.Errorf("IsDepositaryReceipt(%q) = %v, want %v", in, got, want)
+		}
+	}
+}

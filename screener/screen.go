@@ -83,6 +83,9 @@ type Matcher struct {
 	names2  map[string]*nameMemo           // name hits by raw name
 	norms   map[string]string              // normalised names
 	tickers map[tickerIn]string            // ticker keys by ticker and exchange
+	shorts  map[string][]hit               // Bloomberg short-name hits by raw name
+
+	nameKeys []string // sorted keys of byName, for prefixes
 }
 
 const maxNameCache = 200000
@@ -102,6 +105,7 @@ func NewMatcher(lists []*List, dir *issuers.Directory) *Matcher {
 		names2:   map[string]*nameMemo{},
 		norms:    map[string]string{},
 		tickers:  map[tickerIn]string{},
+		shorts:   map[string][]hit{},
 	}
 	for _, l := range lists {
 		for i := range l.Entries {
@@ -146,6 +150,10 @@ func NewMatcher(lists []*List, dir *issuers.Directory) *Matcher {
 			}
 		}
 	}
+	for k := range m.byName {
+		m.nameKeys = append(m.nameKeys, k)
+	}
+	sort.Strings(m.nameKeys)
 	return m
 }
 
@@ -229,6 +237,9 @@ func (m *Matcher) MatchDirect(h *Holding, at time.Time, opt Options) Finding {
 	}
 	f.Key = m.securityKey(h)
 	m.decide(&f, hits, at, us, opt)
+	if issuers.IsDepositaryReceipt(h.Name) {
+		f.Evidence = append(f.Evidence, fmt.Sprintf("%q is a depositary receipt (its description says so): it is screened as a security of the issuer of its underlying shares", h.Name))
+	}
 	return f
 }
 
@@ -343,6 +354,11 @@ func (m *Matcher) collect(h *Holding, f *Finding) []hit {
 			strong = true
 		}
 	}
+	if !strong && h.ISIN == "" && h.CUSIP == "" && h.SEDOL == "" && h.FIGI == "" && h.LEI == "" && h.Ticker == "" {
+		short := m.shortName(h.Name)
+		hits = append(hits, short...)
+		strong = len(short) > 0
+	}
 	hits = append(hits, m.viaName(h, strong)...)
 	m.checkRegions(h, hits)
 	return m.identityFirst(h, hits, known, f)
@@ -428,6 +444,74 @@ func (m *Matcher) identityFirst(h *Holding, hits []hit, known []*issuers.Securit
 // alike in another market is rarely the same company.
 const regionFactor = 0.75
 
+// shortName matches a Bloomberg short name given with no identifier: a
+// name cut near 30 characters with a share-class suffix (HANGZHOU
+// HIKVISION DIGITAL-A, CHINA COMMUNICATIONS CONST-H). It is the listed
+// entry's whenever its words begin one listed entity's name or alias and
+// no other issuer's, among the list entries and the security master's
+// issuers; a prefix two entities share (CCCC and its group) stays with the
+// similarity tier, a review.
+func (m *Matcher) shortName(name string) []hit {
+	name = strings.TrimSpace(name)
+	if len(name) < 20 || len(name) > 32 || !shareClassSuffix(name) {
+		return nil
+	}
+	m.mu.Lock()
+	hs, ok := m.shorts[name]
+	m.mu.Unlock()
+	if ok {
+		return hs
+	}
+	hs = m.shortNameHits(name)
+	m.mu.Lock()
+	if len(m.shorts) >= maxNameCache {
+		m.shorts = map[string][]hit{}
+	}
+	m.shorts[strings.Clone(name)] = hs
+	m.mu.Unlock()
+	return hs
+}
+
+func (m *Matcher) shortNameHits(name string) []hit {
+	p := issuers.NormalizeName(name)
+	if len(p) < 12 || !strings.Contains(p, " ") {
+		return nil
+	}
+	idx, ref := -1, nameRef{}
+	own := map[string]bool{} // normalised names of that entry
+	for i := sort.SearchStrings(m.nameKeys, p); i < len(m.nameKeys) && strings.HasPrefix(m.nameKeys[i], p); i++ {
+		for _, r := range m.byName[m.nameKeys[i]] {
+			if r.kind == "weak alias" {
+				continue
+			}
+			if idx >= 0 && r.idx != idx {
+				return nil // two listed entities begin so
+			}
+			idx, ref = r.idx, r
+			own[m.nameKeys[i]] = true
+		}
+	}
+	if idx < 0 {
+		return nil
+	}
+	if m.dir != nil {
+		for _, k := range m.dir.IssuerNamesWithPrefix(p, 16) {
+			if !own[k] {
+				return nil // an issuer in the security master begins so too
+			}
+		}
+	}
+	return []hit{{idx: idx, basis: BasisIssuerNameExact, score: 1,
+		evidence: fmt.Sprintf("security name %q (a short name cut with a share class, no identifier) → %q begins %s %q of %s, and no other listed entity's or known issuer's name", name, p, ref.kind, ref.name, m.label(idx))}}
+}
+
+// shareClassSuffix reports whether a name ends with a Bloomberg share-class
+// suffix: -A, -H or -B.
+func shareClassSuffix(s string) bool {
+	n := len(s)
+	return n > 2 && s[n-2] == '-' && (s[n-1] == 'A' || s[n-1] == 'H' || s[n-1] == 'B')
+}
+
 // checkRegions downgrades a name-only hit to a possible match when the
 // holding trades in a region where the listed entity has no line and no
 // address: same name, different company (CoStar Group Inc on NASDAQ is not
@@ -442,13 +526,19 @@ func (m *Matcher) checkRegions(h *Holding, hits []hit) {
 	if !named {
 		return
 	}
+	// Under a list that is not an investment ban the name gives a flag
+	// wherever the holding trades (PAO NOVATEK GDR in London): no review.
+	flagOnly := func(idx int) bool {
+		e := m.entries[idx].entry
+		return !e.HasProgram(ProgramCMIC) && e.List != ListOFACSDN
+	}
 	region := holdingRegion(h)
 	if region == "" {
 		return
 	}
 	for i := range hits {
 		x := &hits[i]
-		if x.basis != BasisIssuerNameExact && x.basis != BasisIssuerAlias {
+		if x.basis != BasisIssuerNameExact && x.basis != BasisIssuerAlias || flagOnly(x.idx) {
 			continue
 		}
 		if rs := m.regions[x.idx]; len(rs) > 0 && !rs[region] {

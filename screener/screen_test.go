@@ -211,7 +211,7 @@ func TestDecisionsApplyAndReopen(t *testing.T) {
 func TestConfirmedReviewTakesEntryStatus(t *testing.T) {
 	m := NewMatcher([]*List{testList(t)}, nil)
 	e, _ := m.Entry(ListOFACConsolidated, "30959")
-	h := Holding{Name: "CHINA RAILWAY CONSTRUC-H"} // Bloomberg-truncated: similar, not exact
+	h := Holding{Name: "CHINA RAILWAY CONSTRUCTIO"} // truncated, no share class: similar, not exact
 	f := m.Match(&h, at("2023-01-01"), Options{})
 	if f.Status != StatusReview || f.Entry == nil || f.Entry.ID != "30959" {
 		t.Fatalf("status %s entry %+v, want review of 30959", f.Status, f.Entry)
