@@ -250,6 +250,7 @@ func (d *doc) front(r *screener.Report, m report.Meta) {
 
 func (d *doc) charts(r *screener.Report) error {
 	cs := []chart.Chart{chart.ValueByStatus(r), chart.ValueByEntity(r, 10), chart.Deadlines(r)}
+	d.AddPage() // the charts take a page of their own: no heading left alone
 	d.heading("Charts")
 	// Full width, so the chart's labels print at a readable size.
 	cw := d.w - d.left - d.right
