@@ -69,6 +69,10 @@ type Config struct {
 	Quota int64
 	// Retention, when positive, is how long RetentionLoop keeps runs.
 	Retention time.Duration
+	// TrustProxy takes the client address (sign-in throttling) from
+	// X-Forwarded-For, for a server behind a reverse proxy; otherwise it
+	// is the connection's peer.
+	TrustProxy bool
 	// LogSample logs one in LogSample requests that went well (status
 	// below 500, answered within a second) at info; errors and slow
 	// requests are always logged. 0 means 100; 1 logs every request.
@@ -183,6 +187,9 @@ func New(cfg Config) (*Server, error) {
 	// The client address (sign-in throttling) is the connection's peer:
 	// X-Forwarded-For is whatever a client wants it to be.
 	s.e.IPExtractor = echo.ExtractIPDirect()
+	if cfg.TrustProxy {
+		s.e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	}
 	s.routes()
 	return s, nil
 }

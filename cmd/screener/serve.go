@@ -72,6 +72,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	quota := fs.Int64("quota", web.DefaultQuota>>20, "stored MB one user's or key's runs may take before uploads are refused (negative: none)")
 	retention := fs.Int("retention", 0, "purge runs older than `DAYS` at start and daily (0: keep every run)")
 	sample := fs.Int("log-sample", 100, "log one in N requests that went well (errors and slow requests always)")
+	trustProxy := fs.Bool("trust-proxy", false, "behind a reverse proxy: take the client address from X-Forwarded-For (sign-in throttling)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -106,7 +107,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	srv, err := web.New(web.Config{Store: st, Lists: ls, Dir: dir, Logger: log, Secure: *cert != "",
 		MaxUpload: *maxUpload << 20, RateLimit: *rate, ListMaxAge: *maxAge, UploadsPerPrincipal: *perUser, Quota: quotaBytes(*quota),
-		Retention: time.Duration(*retention) * 24 * time.Hour, LogSample: *sample})
+		Retention: time.Duration(*retention) * 24 * time.Hour, LogSample: *sample, TrustProxy: *trustProxy})
 	if err != nil {
 		return err
 	}
