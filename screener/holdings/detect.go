@@ -10,7 +10,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/screener/screener/screener"
+	xencoding "golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 )
@@ -38,12 +41,27 @@ const detectLookedFor = "looked for XLSX (PK zip), XLS (D0 CF 11 E0), XML (IBKR 
 // ReadFile opens the holdings file at path, detects its format by content
 // and reads it into s. Rows and errors name the file by path.
 func ReadFile(path string, s Sink) (Info, error) {
+	return ReadFileWith(path, s, Options{})
+}
+
+// Options change how a file is read; the zero value is the default.
+type Options struct {
+	// IgnoreColumns are headers of columns to leave out even though their
+	// values look like identifiers (screen --ignore-column).
+	IgnoreColumns []string
+	// MaxBytes bounds the work a spreadsheet may cost (its uncompressed
+	// size and cell count are derived from it); 0 means DefaultMaxBytes.
+	MaxBytes int64
+}
+
+// ReadFileWith is ReadFile with options.
+func ReadFileWith(path string, s Sink, opt Options) (Info, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return Info{}, &screener.ParseError{File: path, Reason: "cannot open: " + err.Error(), Err: err}
 	}
 	defer f.Close()
-	return Read(path, f, s)
+	return ReadWith(path, f, s, opt)
 }
 
 // Read detects the format of r by its content (never by name) and reads
@@ -52,6 +70,11 @@ func ReadFile(path string, s Sink) (Info, error) {
 // error returned by s stops the read and is returned as is. Info counts the
 // rows: Rows = Holdings + Rejected.
 func Read(name string, r io.Reader, s Sink) (Info, error) {
+	return ReadWith(name, r, s, Options{})
+}
+
+// ReadWith is Read with options.
+func ReadWith(name string, r io.Reader, s Sink, opt Options) (Info, error) {
 	br := bufio.NewReaderSize(r, detectHeadSize)
 	head, err := br.Peek(detectHeadSize)
 	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
@@ -61,7 +84,7 @@ func Read(name string, r io.Reader, s Sink) (Info, error) {
 	if err != nil {
 		return Info{}, &screener.ParseError{File: name, Reason: err.Error(), Err: err}
 	}
-	info := Info{Format: format}
+	info := Info{Format: format, ignore: opt.IgnoreColumns, maxBytes: opt.MaxBytes}
 	cs := &countSink{s: s}
 	switch format {
 	case FormatXLSX:
@@ -142,6 +165,8 @@ const (
 	encUTF16LE // with or without BOM
 	encUTF16BE
 	encWindows1252 // not valid UTF-8 but text: Latin-1/Windows-1252
+	encGB18030     // Chinese, simplified: GBK/GB2312/GB18030
+	encBig5        // Chinese, traditional
 )
 
 // sniffEncoding reads the BOM, or guesses UTF-16 without BOM from NUL bytes
@@ -177,9 +202,59 @@ func sniffEncoding(head []byte) (encoding, bool) {
 		return encUTF16BE, false
 	}
 	if !utf8.Valid(trimPartialRune(head)) {
-		return encWindows1252, false
+		return sniffLegacy(head[:n]), false
 	}
 	return encUTF8, false
+}
+
+// commonHan are characters frequent in Chinese company and security names,
+// simplified and traditional; a legacy-encoded head that decodes to many of
+// them is Chinese text in that encoding.
+const commonHan = "中国國股份有限公司银銀行集团團电電业業发發展科技华華东東南西北新能源证證券投资資控金融保险險地产產建设設工程医醫药藥汽车車航空天信息网網络絡通讯訊交易所代码碼名称稱简簡英文成分上海深圳香港市场場值日期数數量价價格权權重一人民币幣元"
+
+// sniffLegacy tells GBK/GB18030 and Big5 from Windows-1252 for text that
+// is not UTF-8: the encoding whose decoding of head holds the most common
+// Chinese characters, if they are a good part of what it decodes to.
+func sniffLegacy(head []byte) encoding {
+	best, bestScore := encWindows1252, 0
+	for _, c := range []struct {
+		enc encoding
+		dec *xencoding.Decoder
+	}{{encGB18030, simplifiedchinese.GB18030.NewDecoder()}, {encBig5, traditionalchinese.Big5.NewDecoder()}} {
+		out, _, err := transform.Bytes(c.dec, trimPartialDBCS(head))
+		if err != nil {
+			continue
+		}
+		han, common, bad := 0, 0, 0
+		for _, r := range string(out) {
+			switch {
+			case r == utf8.RuneError:
+				bad++
+			case r >= 0x3400 && r <= 0x9FFF:
+				han++
+				if strings.ContainsRune(commonHan, r) {
+					common++
+				}
+			}
+		}
+		if bad == 0 && han > 0 && common*5 >= han && common > bestScore {
+			best, bestScore = c.enc, common
+		}
+	}
+	return best
+}
+
+// trimPartialDBCS drops a trailing lead byte of a double-byte character
+// cut off at the end of the head.
+func trimPartialDBCS(b []byte) []byte {
+	i := len(b)
+	for i > 0 && b[i-1] >= 0x80 {
+		i--
+	}
+	if (len(b)-i)%2 == 1 {
+		return b[:len(b)-1]
+	}
+	return b
 }
 
 // trimPartialRune drops a UTF-8 sequence cut off at the end of head.
@@ -220,6 +295,12 @@ func decodeHead(head []byte) []byte {
 	case encWindows1252:
 		out, _, _ := transform.Bytes(charmap.Windows1252.NewDecoder(), head)
 		return out
+	case encGB18030:
+		out, _, _ := transform.Bytes(simplifiedchinese.GB18030.NewDecoder(), trimPartialDBCS(head))
+		return out
+	case encBig5:
+		out, _, _ := transform.Bytes(traditionalchinese.Big5.NewDecoder(), trimPartialDBCS(head))
+		return out
 	}
 	return head
 }
@@ -243,6 +324,10 @@ func textReader(br *bufio.Reader, head []byte) io.Reader {
 		return transform.NewReader(br, unicode.UTF16(unicode.BigEndian, policy).NewDecoder())
 	case encWindows1252:
 		return transform.NewReader(br, charmap.Windows1252.NewDecoder())
+	case encGB18030:
+		return transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
+	case encBig5:
+		return transform.NewReader(br, traditionalchinese.Big5.NewDecoder())
 	}
 	return br
 }

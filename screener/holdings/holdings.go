@@ -31,4 +31,24 @@ type Info struct {
 	Rows     int // data rows read (= holdings + rejected)
 	Holdings int
 	Rejected int
+	// Columns says, for a tabular file, what each column of the header
+	// was used as and which were ignored.
+	Columns []ColumnUse
+	// Skipped counts the layout lines that are not data rows (titles,
+	// repeated headers, totals, continuation rows), by reason.
+	Skipped map[string]int
+
+	ignore   []string // column headers the caller said to leave out
+	maxBytes int64    // Options.MaxBytes
+}
+
+// skip counts n layout lines skipped for reason.
+func (i *Info) skip(reason string, n int) {
+	if n <= 0 {
+		return
+	}
+	if i.Skipped == nil {
+		i.Skipped = map[string]int{}
+	}
+	i.Skipped[reason] += n
 }

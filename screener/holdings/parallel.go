@@ -216,11 +216,12 @@ func OpenTableReader(name string, r io.Reader) (t *Table, rest io.Reader, ok boo
 	// The header, read as readTable reads it, from what was recorded and
 	// then from r (still recording).
 	hr := io.MultiReader(bytes.NewReader(rec.buf[bom:]), rec)
-	cr, c, err := readHeader(name, &lineCap{r: hr, max: MaxLineBytes})
-	if err != nil {
-		return nil, replay(), false
+	th, err := readHeader(name, &lineCap{r: hr, max: MaxLineBytes}, nil)
+	if err != nil || th.preamble > 0 {
+		return nil, replay(), false // a file with a preamble is read by Read
 	}
-	start := int64(bom) + cr.InputOffset()
+	cr, c := th.cr, th.c
+	start := int64(bom) + th.dataStart
 	prefix := rec.buf[:start]
 	left := bytes.Clone(rec.buf[start:])
 	first := 1 + bytes.Count(prefix, []byte{'\n'})

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 
 	"github.com/screener/screener/issuers"
 	"github.com/screener/screener/screener"
@@ -127,43 +128,222 @@ type columns struct {
 	// read and before identifiers are checked; a non-nil result rejects the
 	// row.
 	fix func(h *screener.Holding, rec []string) *screener.ParseError
+	// uses says what each column was used as, for the report.
+	uses []ColumnUse
 }
 
-// newColumns maps header (found at line of file) through the alias table.
-// It fails, with a *screener.ParseError, when two columns have the same
-// recognised name or when no column identifies a security (no identifier,
-// ticker or name column); the message lists what it looked for.
+// newColumns maps header (found at line of file) by its words alone; see
+// inferColumns.
 func newColumns(file string, line int, header []string) (*columns, error) {
+	return inferColumns(file, line, header, nil, nil)
+}
+
+// inferColumns maps header (found at line of file) to Holding fields by the
+// alias table, then by header words (headerwords.go), then by the values of
+// sample, the first data records: a column whose values mostly pass the
+// ISIN, CUSIP, SEDOL, FIGI or LEI check is that identifier whatever it is
+// called; a numeric field whose values are mostly text is not that field.
+// It fails, with a *screener.ParseError, when two identifier columns have
+// the same name, when no column identifies a security (the message lists
+// what it looked for), or when a column left unused holds identifiers
+// (unless its header is in ignore: the caller said so).
+func inferColumns(file string, line int, header []string, sample [][]string, ignore []string) (*columns, error) {
 	c := &columns{file: file, header: append([]string(nil), header...)}
+	type cand struct {
+		f    field
+		rank int
+		ok   bool
+		by   string
+	}
+	cands := make([]cand, len(header))
+	seen := make(map[string]int, len(header))
+	for j, cell := range header {
+		n := normalise(foldText(cell))
+		if n == "" {
+			continue
+		}
+		if a, ok := aliasIndex[n]; ok {
+			if k, dup := seen[n]; dup && isIdentifying(a.f) {
+				return nil, &screener.ParseError{File: file, Line: line, Column: j + 1, Field: trimSpace(cell),
+					Reason: fmt.Sprintf("columns %d %q and %d %q have the same name; rename one", k+1, trimSpace(header[k]), j+1, trimSpace(cell))}
+			}
+			seen[n] = j
+			cands[j] = cand{a.f, a.rank, true, "header"}
+			continue
+		}
+		if f, rank, ok := wordField(cell); ok {
+			cands[j] = cand{f, rank, true, "header words"}
+		}
+	}
+	looks := make([]field, len(header)) // identifier kind the values show, -1 none
+	for j := range header {
+		looks[j] = -1
+		if len(sample) == 0 {
+			continue
+		}
+		vt := typeValues(sample, j)
+		looks[j] = vt.id
+		cd := &cands[j]
+		switch {
+		case cd.ok && isNumericField(cd.f) && vt.text > 0 && vt.text >= vt.numbers:
+			// "Holding" over company names is the name, not a quantity.
+			*cd = cand{}
+			if vt.id < 0 {
+				*cd = cand{fName, headerRank + 5, true, "values (text)"}
+			}
+		}
+		if vt.id >= 0 && (!cd.ok || !isIDField(cd.f)) {
+			*cd = cand{vt.id, headerRank - 2, true, "values (" + aliasTable[vt.id].label + " check digits)"}
+		}
+	}
 	var rank [numFields]int
 	for f := range c.idx {
 		c.idx[f] = -1
 	}
-	seen := make(map[string]int, len(header))
+	for j, cd := range cands {
+		if !cd.ok {
+			continue
+		}
+		if c.idx[cd.f] < 0 || cd.rank < rank[cd.f] {
+			c.idx[cd.f] = j
+			rank[cd.f] = cd.rank
+		}
+	}
+	c.uses = make([]ColumnUse, len(header))
 	for j, cell := range header {
-		n := normalise(cell)
-		if n == "" {
-			continue
+		u := ColumnUse{Column: j + 1, Header: trimSpace(cell)}
+		if cd := cands[j]; cd.ok && c.idx[cd.f] == j {
+			u.Field, u.By = aliasTable[cd.f].label, cd.by
 		}
-		a, ok := aliasIndex[n]
-		if !ok {
-			continue
-		}
-		if k, dup := seen[n]; dup {
-			return nil, &screener.ParseError{File: file, Line: line, Column: j + 1, Field: trimSpace(cell),
-				Reason: fmt.Sprintf("columns %d %q and %d %q have the same name; rename one", k+1, trimSpace(header[k]), j+1, trimSpace(cell))}
-		}
-		seen[n] = j
-		if c.idx[a.f] < 0 || a.rank < rank[a.f] {
-			c.idx[a.f] = j
-			rank[a.f] = a.rank
-		}
+		c.uses[j] = u
 	}
 	if !c.hasIdentifying() {
 		return nil, &screener.ParseError{File: file, Line: line,
 			Reason: fmt.Sprintf("no column identifies a security: looked for %s (header is %s)", lookedFor(), quoteList(header))}
 	}
+	for j, u := range c.uses {
+		if u.Field != "" || looks[j] < 0 || ignored(ignore, u.Header) {
+			continue
+		}
+		return nil, &screener.ParseError{File: file, Line: line, Column: j + 1, Field: u.Header,
+			Reason: fmt.Sprintf("column %d %q holds %s values but is not used (column %d %q is the %s column); rename it, or screen with --ignore-column %q to leave it out",
+				j+1, u.Header, aliasTable[looks[j]].label, c.idx[looks[j]]+1, headerAt(header, c.idx[looks[j]]), aliasTable[looks[j]].label, u.Header)}
+	}
 	return c, nil
+}
+
+func headerAt(h []string, i int) string {
+	if i < 0 || i >= len(h) {
+		return ""
+	}
+	return trimSpace(h[i])
+}
+
+// ignored reports whether header is one of the names the caller said to
+// leave out (compared folded).
+func ignored(ignore []string, header string) bool {
+	for _, n := range ignore {
+		if normalise(foldText(n)) == normalise(foldText(header)) {
+			return true
+		}
+	}
+	return false
+}
+
+// ColumnUse says what a reader made of one column of a file: the Holding
+// field it filled (Field, "" when the column was ignored) and what told it
+// (By: "header", "header words", "values (...)").
+type ColumnUse struct {
+	Column int    `json:"column"` // 1-based
+	Header string `json:"header"`
+	Field  string `json:"field,omitempty"`
+	By     string `json:"by,omitempty"`
+}
+
+func isIdentifying(f field) bool {
+	for _, x := range identifying {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+func isIDField(f field) bool {
+	switch f {
+	case fISIN, fCUSIP, fSEDOL, fFIGI, fLEI, fSecurityID:
+		return true
+	}
+	return false
+}
+
+func isNumericField(f field) bool {
+	switch f {
+	case fQuantity, fPrice, fMarketValue, fWeight:
+		return true
+	}
+	return false
+}
+
+// valueTypes counts what the sample values of one column look like.
+type valueTypes struct {
+	numbers, text int
+	id            field // the identifier kind most values pass, -1 none (fSecurityID: mixed kinds)
+}
+
+// typeValues looks at column j of sample. A column is an identifier column
+// when at least 4 in 5 of its non-blank values pass one identifier check
+// (or, mixed, some check each); all-digit values (a CUSIP or SEDOL passes by
+// chance one time in ten) count only from three values on.
+func typeValues(sample [][]string, j int) valueTypes {
+	vt := valueTypes{id: -1}
+	var pass [numFields]int
+	n, any, digitsOnly := 0, 0, true
+	for _, rec := range sample {
+		if j >= len(rec) {
+			continue
+		}
+		v := trimSpace(rec[j])
+		if v == "" || v == "-" {
+			continue
+		}
+		n++
+		if _, ok, err := parseNumber(v, false); ok && err == nil {
+			vt.numbers++
+		} else if _, ok, err := parseNumber(v, true); ok && err == nil {
+			vt.numbers++
+		} else if hasLetter(v) {
+			vt.text++ // dates and codes are neither
+		}
+		u := strings.ToUpper(v)
+		if !allDigits(u) {
+			digitsOnly = false
+		}
+		hit := false
+		for _, k := range []struct {
+			f  field
+			fn func(string) error
+		}{{fISIN, issuers.CheckISIN}, {fCUSIP, issuers.CheckCUSIP}, {fSEDOL, issuers.CheckSEDOL}, {fFIGI, issuers.CheckFIGI}, {fLEI, issuers.CheckLEI}} {
+			if k.fn(u) == nil {
+				pass[k.f]++
+				hit = true
+			}
+		}
+		if hit {
+			any++
+		}
+	}
+	if n == 0 || any*5 < n*4 || digitsOnly && n < 3 {
+		return vt
+	}
+	for _, f := range []field{fISIN, fFIGI, fLEI, fCUSIP, fSEDOL} {
+		if pass[f]*5 >= n*4 {
+			vt.id = f
+			return vt
+		}
+	}
+	vt.id = fSecurityID
+	return vt
 }
 
 func (c *columns) hasIdentifying() bool {
@@ -250,6 +430,16 @@ func (c *columns) decode(h *screener.Holding, line int, rec []string) *screener.
 	h.LEI = upperID(c.cell(rec, fLEI))
 	h.Ticker = c.cell(rec, fTicker)
 	h.Exchange = c.cell(rec, fExchange)
+	if h.Exchange != "" && !isASCIIUpper(h.Exchange) {
+		// The exchange is kept as written (the matcher reads the
+		// exchange names); its market restores a code's leading zeros.
+		if mic := exchangeMIC(h.Exchange); mic != "" {
+			if p := padCode(h.Ticker, mic); p != h.Ticker {
+				h.Warnings = append(h.Warnings, fmt.Sprintf("ticker %q on %s restored to %q (leading zeros lost, e.g. by a spreadsheet)", h.Ticker, mic, p))
+				h.Ticker = p
+			}
+		}
+	}
 	h.Currency = c.cell(rec, fCurrency)
 	h.AssetClass = c.cell(rec, fAssetClass)
 	if id := c.cell(rec, fSecurityID); id != "" {
@@ -394,6 +584,25 @@ func upperID(s string) string {
 // else the ticker. A field already filled from its own column wins.
 func placeID(h *screener.Holding, id string) {
 	u := strings.ToUpper(id)
+	// A value that passes a check is that identifier (a mixed "ISIN/CUSIP"
+	// column types each value so); the shapes below place the others.
+	switch {
+	case len(u) == 12 && issuers.CheckISIN(u) == nil:
+		if h.ISIN == "" {
+			h.ISIN = u
+		}
+		return
+	case len(u) == 9 && issuers.CheckCUSIP(u) == nil:
+		if h.CUSIP == "" {
+			h.CUSIP = u
+		}
+		return
+	case len(u) == 7 && !allDigits(u) && issuers.CheckSEDOL(u) == nil:
+		if h.SEDOL == "" {
+			h.SEDOL = u
+		}
+		return
+	}
 	switch {
 	case looksISIN(u):
 		if h.ISIN == "" {
@@ -432,6 +641,26 @@ func alnum(s string) bool {
 		}
 	}
 	return true
+}
+
+// isASCIIUpper reports whether s is written like a code (XHKG, HK, SS):
+// upper-case ASCII letters and digits only.
+func isASCIIUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) && !isLetter(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
 }
 
 func hasDigit(s string) bool {
@@ -482,10 +711,12 @@ func allBlank(rec []string) bool {
 }
 
 // sniffDelimiter picks the delimiter of a text table from its first
-// non-blank line: the most frequent of , TAB ; | outside quotes (comma on a
-// tie or when none occurs).
+// non-blank lines (up to 30, so that a title line above the header does not
+// decide): the one of , TAB ; | that occurs most often outside quotes
+// (comma on a tie or when none occurs).
 func sniffDelimiter(head []byte) rune {
-	for len(head) > 0 {
+	var most [4]int // occurrences over the lines
+	for lines := 0; len(head) > 0 && lines < 30; {
 		line := head
 		if i := bytes.IndexByte(head, '\n'); i >= 0 {
 			line, head = head[:i], head[i+1:]
@@ -495,6 +726,7 @@ func sniffDelimiter(head []byte) rune {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
+		lines++
 		var n [4]int
 		quoted := false
 		for _, b := range line {
@@ -519,15 +751,17 @@ func sniffDelimiter(head []byte) rune {
 				}
 			}
 		}
-		best := 0
-		for i := 1; i < 4; i++ {
-			if n[i] > n[best] {
-				best = i
-			}
+		for i := range n {
+			most[i] += n[i]
 		}
-		return []rune{',', '\t', ';', '|'}[best]
 	}
-	return ','
+	best := 0
+	for i := 1; i < 4; i++ {
+		if most[i] > most[best] {
+			best = i
+		}
+	}
+	return []rune{',', '\t', ';', '|'}[best]
 }
 
 // newCSV returns an encoding/csv reader for the tables of this package:
@@ -652,61 +886,200 @@ func extraBlank(rec []string, width int) bool {
 	return allBlank(rec[width:])
 }
 
-// readTable reads a plain CSV, TSV, semicolon or pipe separated table whose
-// first non-blank line is its header, mapping columns by name through the
-// alias table. A semicolon-separated file is taken to write European
-// numbers (1.234,56).
+// readTable reads a plain CSV, TSV, semicolon or pipe separated table:
+// title lines above the header are skipped as in spreadsheets, columns are
+// typed by header words and values (inferColumns). A semicolon-separated
+// file is taken to write European numbers (1.234,56).
 func readTable(name string, r io.Reader, s Sink, info *Info) error {
-	cr, c, err := readHeader(name, r) // Read caps its lines (lineCap)
+	th, err := readHeader(name, r, info.ignore) // Read caps its lines (lineCap)
 	if err != nil {
 		return err
 	}
-	rows, err := tableLoop(cr, c, s, nil, 0)
+	info.Columns = th.c.uses
+	info.skip("title or preamble line above the header", th.preamble)
+	rows, err := tableLoop(th.rd, th.c, s, nil, 0)
 	if err != nil {
 		return err
 	}
 	if rows == 0 {
-		return noRows(c)
+		return noRows(th.c)
 	}
 	return nil
 }
 
-// readHeader sniffs the delimiter of a plain table, reads its first
-// non-blank record as the header and maps it. The reader it returns is
-// positioned at the first data record.
-func readHeader(name string, r io.Reader) (*csv.Reader, *columns, error) {
+// tableHead is a plain table's header as readHeader found it.
+type tableHead struct {
+	cr        *csv.Reader
+	rd        records // the sample records read to type the columns, then cr
+	c         *columns
+	dataStart int64 // byte offset just after the header record
+	preamble  int   // non-blank lines above the header
+}
+
+// tableMaxPreamble is how many non-blank lines above its header a table
+// may have; tableSample how many data records type its columns.
+const (
+	tableMaxPreamble = 30
+	tableSample      = 50
+)
+
+// bufRec is a record read ahead: its cells (copied), line, or its error.
+type bufRec struct {
+	rec  []string
+	line int
+	err  error
+}
+
+// replay yields buffered records, then those of cr.
+type replay struct {
+	buf  []bufRec
+	i    int
+	cr   *csv.Reader
+	line int
+}
+
+func (r *replay) Read() ([]string, error) {
+	if r.i < len(r.buf) {
+		b := r.buf[r.i]
+		r.i++
+		r.line = b.line
+		return b.rec, b.err
+	}
+	r.line = -1
+	return r.cr.Read()
+}
+
+func (r *replay) FieldPos(f int) (int, int) {
+	if r.line >= 0 {
+		return r.line, 1
+	}
+	return r.cr.FieldPos(f)
+}
+
+// headerGuess counts the cells of a row that name a known field and says
+// whether one of them identifies a security.
+func headerGuess(cells []string) (known int, ident bool) {
+	for _, c := range cells {
+		f, ok := field(0), false
+		if a, hit := aliasIndex[normalise(foldText(c))]; hit {
+			f, ok = a.f, true
+		} else {
+			f, _, ok = wordField(c)
+		}
+		if !ok {
+			continue
+		}
+		known++
+		if isIdentifying(f) {
+			ident = true
+		}
+	}
+	return known, ident
+}
+
+// isHeaderRow reports whether cells read as a header: an identifier or
+// name column and at least one more known column.
+func isHeaderRow(cells []string) bool {
+	known, ident := headerGuess(cells)
+	return ident && known >= 2
+}
+
+// readHeader sniffs the delimiter of a plain table, finds its header (the
+// first of the first tableMaxPreamble non-blank records that reads as one,
+// else the first non-blank record) and maps it with the next tableSample
+// records as the sample of values.
+func readHeader(name string, r io.Reader, ignore []string) (*tableHead, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, _ := br.Peek(16 << 10)
 	comma := sniffDelimiter(head)
 	cr := newCSV(br, comma)
-	for {
+	var buf []bufRec
+	var offs []int64
+	hdr, nonBlank := -1, 0
+	var readErr error
+	for len(buf) < 4*tableMaxPreamble+tableSample {
 		rec, err := cr.Read()
 		if err == io.EOF {
-			return nil, nil, &screener.ParseError{File: name, Reason: "no header row: the file has no text lines"}
+			break
 		}
 		if err != nil {
 			var tooLong *lineTooLong
 			if errors.As(err, &tooLong) {
-				return nil, nil, &screener.ParseError{File: name, Line: tooLong.line, Reason: tooLong.Error(), Err: err}
+				if nonBlank == 0 {
+					return nil, &screener.ParseError{File: name, Line: tooLong.line, Reason: tooLong.Error(), Err: err}
+				}
+				buf = append(buf, bufRec{line: tooLong.line, err: err}) // tableLoop reports it
+				offs = append(offs, cr.InputOffset())
+				break
 			}
-			if pe, ok := csvReject(name, err); ok {
+			if _, ok := csvReject(name, err); !ok {
+				return nil, &screener.ParseError{File: name, Reason: "read: " + err.Error(), Err: err}
+			}
+			if hdr < 0 && nonBlank == 0 {
+				pe, _ := csvReject(name, err)
 				pe.Reason = "header: " + pe.Reason
-				return nil, nil, pe
+				return nil, pe
 			}
-			return nil, nil, &screener.ParseError{File: name, Reason: "read: " + err.Error(), Err: err}
+			pe, _ := csvReject(name, err)
+			buf = append(buf, bufRec{line: pe.Line, err: err})
+			offs = append(offs, cr.InputOffset())
+			readErr = err
+			break // the rest is read by tableLoop, which reports it
 		}
+		line, _ := cr.FieldPos(0)
+		buf = append(buf, bufRec{rec: append([]string(nil), rec...), line: line})
+		offs = append(offs, cr.InputOffset())
 		if allBlank(rec) {
 			continue
 		}
-		line, _ := cr.FieldPos(0)
-		c, err := newColumns(name, line, rec)
-		if err != nil {
-			return nil, nil, err
+		nonBlank++
+		if hdr < 0 && nonBlank <= tableMaxPreamble && isHeaderRow(rec) {
+			hdr = len(buf) - 1
 		}
-		c.line = line
-		c.european = comma == ';'
-		return cr, c, nil
+		if hdr >= 0 && len(buf)-hdr > tableSample {
+			break
+		}
+		if hdr < 0 && nonBlank > tableMaxPreamble {
+			break
+		}
 	}
+	_ = readErr
+	if hdr < 0 {
+		for i, b := range buf {
+			if b.err == nil && !allBlank(b.rec) {
+				hdr = i
+				break
+			}
+		}
+	}
+	if hdr < 0 {
+		if len(buf) > 0 && buf[0].err != nil {
+			pe, _ := csvReject(name, buf[0].err)
+			pe.Reason = "header: " + pe.Reason
+			return nil, pe
+		}
+		return nil, &screener.ParseError{File: name, Reason: "no header row: the file has no text lines"}
+	}
+	preamble := 0
+	for _, b := range buf[:hdr] {
+		if b.err == nil && !allBlank(b.rec) {
+			preamble++
+		}
+	}
+	var sample [][]string
+	for _, b := range buf[hdr+1:] {
+		if b.err == nil && !allBlank(b.rec) {
+			sample = append(sample, b.rec)
+		}
+	}
+	line := buf[hdr].line
+	c, err := inferColumns(name, line, buf[hdr].rec, sample, ignore)
+	if err != nil {
+		return nil, err
+	}
+	c.line = line
+	c.european = comma == ';'
+	return &tableHead{cr: cr, rd: &replay{buf: buf[hdr+1:], cr: cr}, c: c, dataStart: offs[hdr], preamble: preamble}, nil
 }
 
 // noRows is the error of a table with a header and no data rows.
