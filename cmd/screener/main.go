@@ -43,6 +43,7 @@ Commands:
   users     add users of the web app
   keys      create API keys for brokers
   generate  write a realistic holdings CSV for benchmarks
+  db        migrate or show the schema of a database (bbolt file or postgres://)
 
 Run 'screener COMMAND --help' for a command's flags and examples.
 `
@@ -79,6 +80,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runKeys(ctx, rest, stdout, stderr)
 	case "generate":
 		return runGenerate(ctx, rest, stdout, stderr)
+	case "db":
+		return runDB(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return nil
