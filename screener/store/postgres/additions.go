@@ -6,10 +6,12 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/screener/screener/screener"
 	"github.com/screener/screener/screener/funds"
 	"github.com/screener/screener/screener/store"
@@ -321,4 +323,97 @@ func (s *Store) FundHoldings(seq uint64) ([]screener.Holding, error) {
 		return nil, s.wrap(err)
 	}
 	return store.DecodeHoldings(hs)
+}
+
+// ---- storage: health, cost, retention
+
+// Writable reports whether the database takes writes now: reachable, not a
+// standby in recovery, not read-only. (Free disk space is the database
+// server's to watch; a full disk shows as a failing write.)
+func (s *Store) Writable() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var recovery bool
+	var ro string
+	if err := s.pool.QueryRow(ctx, `SELECT pg_is_in_recovery(), current_setting('transaction_read_only')`).Scan(&recovery, &ro); err != nil {
+		return s.wrap(err)
+	}
+	if recovery || ro == "on" {
+		return screener.Errorf(screener.KindConflict, "%s is read-only (a standby, or default_transaction_read_only): writes would fail", s.Path())
+	}
+	return nil
+}
+
+// Usage returns the bytes principal's saved runs take (their record,
+// report and holdings as stored), for a storage quota.
+func (s *Store) Usage(principal string) (int64, error) {
+	var n int64
+	err := s.pool.QueryRow(context.Background(), `SELECT coalesce(sum(octet_length(info::text) + octet_length(report) + octet_length(holdings)), 0)
+		FROM runs WHERE info->>'user' = $1`, principal).Scan(&n)
+	return n, s.wrap(err)
+}
+
+// PurgeRuns removes the runs saved before before, keeping each portfolio's
+// latest run and every run an open review points at, in one transaction
+// with an audit record by actor (also when nothing is removed). With dry
+// set it only reports what it would remove.
+func (s *Store) PurgeRuns(actor string, before time.Time, dry bool) (store.PurgeResult, error) {
+	res := store.PurgeResult{Removed: []uint64{}}
+	plan := func(ctx context.Context, db q) error {
+		// SavedAt is compared in Go, to the nanosecond, as the bbolt store
+		// does (timestamptz keeps microseconds).
+		rows, err := db.Query(ctx, `SELECT r.info, octet_length(r.info::text) + octet_length(r.report) + octet_length(r.holdings),
+			(r.id IN (SELECT latest_run FROM portfolios) OR r.id IN (SELECT (record->>'run')::bigint FROM open_reviews))
+			FROM runs r ORDER BY r.id`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var raw []byte
+			var size int64
+			var keep bool
+			if err := rows.Scan(&raw, &size, &keep); err != nil {
+				return err
+			}
+			var info store.RunInfo
+			if err := json.Unmarshal(raw, &info); err != nil {
+				return fmt.Errorf("run: %w", err)
+			}
+			if !info.SavedAt.Before(before) {
+				continue
+			}
+			if keep {
+				res.Kept++
+				continue
+			}
+			res.Removed = append(res.Removed, info.ID)
+			res.Bytes += size
+		}
+		return rows.Err()
+	}
+	if dry {
+		err := s.read(func(ctx context.Context, tx pgx.Tx) error { return plan(ctx, tx) })
+		return res, err
+	}
+	err := s.write(func(w *wtx) error {
+		res = store.PurgeResult{Removed: []uint64{}}
+		if err := plan(w.ctx, w); err != nil {
+			return err
+		}
+		ids := make([]int64, len(res.Removed))
+		for i, id := range res.Removed {
+			ids[i] = int64(id)
+		}
+		if _, err := w.Exec(w.ctx, `DELETE FROM runs WHERE id = ANY($1)`, ids); err != nil {
+			return err
+		}
+		detail := map[string]string{"before": before.UTC().Format(time.RFC3339), "removed": strconv.Itoa(len(res.Removed)),
+			"bytes": strconv.FormatInt(res.Bytes, 10), "kept": strconv.Itoa(res.Kept)}
+		if n := len(res.Removed); n > 0 {
+			detail["first"], detail["last"] = strconv.FormatUint(res.Removed[0], 10), strconv.FormatUint(res.Removed[n-1], 10)
+		}
+		return w.audit(actor, store.ActionPurge, "runs", detail)
+	})
+	return res, err
 }

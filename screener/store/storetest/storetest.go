@@ -61,6 +61,7 @@ func Run(t *testing.T, open Opener) {
 		{"ReviewsStayOpen", testReviewsStayOpen},
 		{"RunInputs", testRunInputs},
 		{"Funds", testFunds},
+		{"Retention", testRetention},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
 	}
@@ -1013,6 +1014,69 @@ func testFunds(t *testing.T, open Opener) {
 	recs, _ := s.Audit(0, 0)
 	if len(recs) != 3 || recs[0].Action != "fund.holdings.add" || recs[0].Subject != "fund/1" || recs[1].Detail["set"] != fmt.Sprint(s2.Seq) {
 		t.Errorf("fund audit records: %+v", recs)
+	}
+	verify(t, s)
+}
+
+// testRetention: PurgeRuns keeps each portfolio's latest run and runs with
+// open reviews, is audited, and a dry run removes nothing; Usage counts a
+// principal's runs; Writable holds on a healthy store.
+func testRetention(t *testing.T, open Opener) {
+	s := open(t, Clock())
+	if err := s.Writable(); err != nil {
+		t.Errorf("Writable: %v", err)
+	}
+	snap := mustImport(t, s, CMICList(3, "a"), store.ImportOptions{})
+	run := ChinaMobileRun(t, "EM fund", snap.ID)
+	reviewed, err := s.SaveRun(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clean := run
+	clean.Report = json.RawMessage(`{"summary":{"rows":0},"findings":[]}`)
+	old, _ := s.SaveRun(clean)
+	latest, _ := s.SaveRun(clean)
+	if u, err := s.Usage("ann"); err != nil || u < int64(len(run.Report)) {
+		t.Errorf("usage of ann: %d, %v", u, err)
+	}
+	if u, err := s.Usage("nobody"); err != nil || u != 0 {
+		t.Errorf("usage of nobody: %d, %v", u, err)
+	}
+	before, _ := s.Usage("ann")
+	infos, _ := s.Runs()
+	cut := infos[0].SavedAt.Add(1)
+	dry, err := s.PurgeRuns("admin", cut, true)
+	if err != nil || len(dry.Removed) != 1 || dry.Removed[0] != old || dry.Kept != 2 || dry.Bytes == 0 {
+		t.Fatalf("dry run: %+v, %v; want run %d removed, 2 kept", dry, err, old)
+	}
+	if runs, _ := s.Runs(); len(runs) != 3 {
+		t.Fatalf("a dry run removed runs: %d left", len(runs))
+	}
+	head, _, _ := s.AuditHead()
+	got, err := s.PurgeRuns("admin", cut, false)
+	if err != nil || len(got.Removed) != 1 || got.Bytes != dry.Bytes {
+		t.Fatalf("purge: %+v, %v", got, err)
+	}
+	if after, _ := s.Usage("ann"); after != before-got.Bytes {
+		t.Errorf("usage after the purge %d, want %d - %d", after, before, got.Bytes)
+	}
+	if _, err := s.Run(old); screener.KindOf(err) != screener.KindNotFound {
+		t.Errorf("purged run %d still readable: %v", old, err)
+	}
+	for _, id := range []uint64{reviewed, latest} {
+		if _, err := s.Run(id); err != nil {
+			t.Errorf("kept run %d: %v", id, err)
+		}
+	}
+	recs, _ := s.Audit(head, 0)
+	if len(recs) != 1 || recs[0].Action != store.ActionPurge || recs[0].Detail["removed"] != "1" || recs[0].Detail["first"] != fmt.Sprint(old) {
+		t.Errorf("purge audit records %+v", recs)
+	}
+	if again, err := s.PurgeRuns("admin", cut, false); err != nil || len(again.Removed) != 0 {
+		t.Errorf("a second purge: %+v, %v", again, err)
+	}
+	if n, _, _ := s.AuditHead(); n != head+2 {
+		t.Errorf("a purge that removes nothing is on record too: head %d, want %d", n, head+2)
 	}
 	verify(t, s)
 }
