@@ -65,6 +65,9 @@ type checkResult struct {
 	Evidence       []string             `json:"evidence"`
 	Candidates     []screener.Candidate `json:"candidates,omitempty"`
 	Warnings       []string             `json:"warnings,omitempty"`
+	// Lookthrough is a fund's look-through (issue 16): the path from the
+	// fund down to the CMIC security, the holdings date, the constituents.
+	Lookthrough *screener.Lookthrough `json:"lookthrough,omitempty"`
 }
 
 func usOf(b *bool, def screener.USPerson) screener.USPerson {
@@ -150,7 +153,11 @@ func (s *Server) check(req *checkRequest) (*checkResponse, error) {
 		*r = checkResult{ID: id, Side: side, Decision: d, Reason: why, Status: f.Status, ReasonCode: a.Reason, Kind: a.Kind,
 			USPerson: us.String(), Basis: f.Basis, Entry: f.Entry, ListingDate: f.ListingDate,
 			EffectiveDate: f.EffectiveDate, DivestmentDate: f.DivestmentDate, DaysLeft: f.DaysLeft,
-			Action: f.Action, Policy: f.Policy, Evidence: f.Evidence, Candidates: a.Candidates, Warnings: f.Warnings}
+			Action: f.Action, Policy: f.Policy, Evidence: f.Evidence, Candidates: a.Candidates, Warnings: f.Warnings,
+			Lookthrough: f.Lookthrough}
+		if r.ReasonCode == "" {
+			r.ReasonCode = f.Reason
+		}
 		if r.Basis == nil {
 			r.Basis = []screener.Basis{}
 		}

@@ -87,7 +87,7 @@ const (
 
 // streamed names the routes whose handlers read a multipart body as a
 // stream and check the CSRF token themselves.
-var streamed = map[string]bool{"/upload": true, "/lists/import": true}
+var streamed = map[string]bool{"/upload": true, "/lists/import": true, "/funds": true}
 
 func newToken() string {
 	b := make([]byte, 32)

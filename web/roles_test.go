@@ -57,6 +57,9 @@ var matrix = []route{
 	{"GET", "/api/v1/runs/1/findings?limit=5", []string{RoleCompliance, RoleAdmin}, "api"},
 	{"GET", "/lookup?q=HK0941009539", pageRoles, "page"},
 	{"GET", "/decisions", reviewRoles, "page"},
+	{"GET", "/funds", pageRoles, "page"},
+	{"POST", "/funds", reviewRoles, "upload"},
+	{"GET", "/api/v1/funds", apiRoles, "api"},
 }
 
 // TestRoleMatrix walks every route with every role (and nobody) and checks

@@ -81,6 +81,12 @@ func (s *Server) routes() {
 	api.GET("/runs/:id/findings", s.apiFindings)
 	pg.GET("/lookup", s.lookupPage, anyone)
 	pg.GET("/decisions", s.decisionsPage, review)
+
+	// Issue 16, fund look-through: the registered funds and their holdings
+	// dates; compliance uploads a fund's holdings file.
+	pg.GET("/funds", s.fundsPage, anyone)
+	pg.POST("/funds", s.fundsPost, review)
+	api.GET("/funds", s.apiFunds)
 }
 
 // pageBodyLimit bounds page request bodies before anything reads them: the

@@ -25,6 +25,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/screener/screener/issuers"
 	"github.com/screener/screener/screener"
+	"github.com/screener/screener/screener/funds"
 	"github.com/screener/screener/screener/store"
 )
 
@@ -77,6 +78,9 @@ type Config struct {
 	// below 500, answered within a second) at info; errors and slow
 	// requests are always logged. 0 means 100; 1 logs every request.
 	LogSample int
+	// LookthroughMaxAge is the age in days above which a fund's holdings
+	// are stale (RULES.md F-3); 0 means funds.DefaultMaxAge.
+	LookthroughMaxAge int
 }
 
 // DefaultRateLimit is the API requests per second allowed per key when
@@ -110,6 +114,8 @@ type Server struct {
 	// sampling the request log.
 	uploads *uploadSlots
 	logged  atomic.Uint64
+	// funds is the fund look-through every matcher uses (funds.go).
+	funds *funds.Live
 }
 
 // engine is the matcher and the lists it was built from, swapped whole when
@@ -175,6 +181,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.pages = pages
 	if err := s.storeBuiltins(); err != nil {
+		return nil, err
+	}
+	if err := s.reloadFunds(); err != nil {
 		return nil, err
 	}
 	if err := s.reload(); err != nil {
@@ -251,6 +260,7 @@ func (s *Server) reload() error {
 		}
 	}
 	eng.m = screener.NewMatcher(eng.lists, s.cfg.Dir)
+	eng.m.SetFunds(s.funds)
 	s.eng.Store(eng)
 	s.loaded.Store(len(eng.lists) > 0)
 	return nil

@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -16,7 +13,6 @@ import (
 
 	"github.com/screener/screener/screener"
 	"github.com/screener/screener/screener/funds"
-	"github.com/screener/screener/screener/holdings"
 	"github.com/screener/screener/screener/store"
 )
 
@@ -93,41 +89,14 @@ func runFundsAdd(_ context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return screener.Errorf(screener.KindInvalid, "--holdings-as-of: %v", err)
 	}
-	var ids []screener.ID
-	add := func(typ string, vals []string, exch string) error {
-		for _, v := range vals {
-			id, err := funds.NormalID(typ, v, exch)
-			if err != nil {
-				return screener.Errorf(screener.KindInvalid, "--%s %q: %v", strings.ToLower(typ), v, err)
-			}
-			ids = append(ids, id)
-		}
-		return nil
-	}
-	for _, a := range []struct {
-		typ  string
-		vals []string
-		exch string
-	}{{funds.IDISIN, isins, ""}, {funds.IDCUSIP, cusips, ""}, {funds.IDTicker, tickers, *exchange}, {funds.IDLEI, leis, ""}, {funds.IDSeries, series, ""}} {
-		if err := add(a.typ, a.vals, a.exch); err != nil {
-			return err
-		}
-	}
-	reg, warn, err := readFundFile(fs.Arg(0), day, *force)
+	raw, err := os.ReadFile(fs.Arg(0))
 	if err != nil {
 		return err
 	}
-	for _, x := range reg.IDs {
-		if !containsID(ids, x) {
-			ids = append(ids, x)
-		}
-	}
-	reg.IDs = ids
-	if *name != "" {
-		reg.Name = *name
-	}
-	if len(reg.IDs) == 0 {
-		return screener.Errorf(screener.KindInvalid, "%s: give the fund's identifiers (--isin, --cusip, --ticker, --lei or --series); only N-PORT files carry their own", fs.Arg(0))
+	reg, warn, err := funds.ReadRegistration(fs.Arg(0), raw, funds.Given{ISINs: isins, CUSIPs: cusips, Tickers: tickers,
+		LEIs: leis, Series: series, Exchange: *exchange, Name: *name, AsOf: day, Force: *force})
+	if err != nil {
+		return err
 	}
 	st, err := openStore(*db, true)
 	if err != nil {
@@ -147,66 +116,6 @@ func runFundsAdd(_ context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stdout, "fund %d %s: registered holdings as of %s: %d rows (%d holdings, %d rejected) from %s, sha256 %s, set %d\n",
 		fund.ID, fund.Label(), set.AsOf, set.Rows, set.Holdings, set.Rejected, set.File, short(set.SHA256, 16), set.Seq)
-	return nil
-}
-
-func containsID(ids []screener.ID, x screener.ID) bool {
-	for _, y := range ids {
-		if y == x {
-			return true
-		}
-	}
-	return false
-}
-
-// readFundFile reads a fund's holdings file for registration: its rows,
-// its provenance, and the identifiers it names (N-PORT). The date the file
-// states must agree with day unless force.
-func readFundFile(path string, day screener.Date, force bool) (funds.Registration, []string, error) {
-	var reg funds.Registration
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return reg, nil, err
-	}
-	sum := sha256.Sum256(raw)
-	c := &collectSink{}
-	info, err := holdings.Read(path, strings.NewReader(string(raw)), c)
-	if err != nil {
-		return reg, nil, err
-	}
-	if len(c.held) == 0 {
-		return reg, nil, screener.Errorf(screener.KindInvalid, "%s: no holdings read (%d rows rejected): nothing to look through", path, len(c.rejected))
-	}
-	if err := funds.CheckDate(day, info.AsOf, path, force); err != nil {
-		return reg, nil, err
-	}
-	var warn []string
-	if !info.AsOf.IsZero() && info.AsOf != day {
-		warn = append(warn, fmt.Sprintf("%s states %s; registered as %s (--force)", path, info.AsOf, day))
-	}
-	if len(c.rejected) > 0 {
-		warn = append(warn, fmt.Sprintf("%s: %d rows rejected (first: %s): the look-through of this set is incomplete, and a fund whose constituents are otherwise clear will be review", path, len(c.rejected), c.rejected[0].Error()))
-	}
-	reg = funds.Registration{Name: info.Portfolio, IDs: info.FundIDs, Holdings: c.held, Set: funds.SetInfo{
-		AsOf: day, FileAsOf: info.AsOf, Forced: force && !info.AsOf.IsZero() && info.AsOf != day,
-		File: filepath.Base(path), SHA256: hex.EncodeToString(sum[:]), Size: int64(len(raw)), Format: info.Format,
-		Rows: info.Rows, Holdings: len(c.held), Rejected: len(c.rejected), Weighted: funds.Weighted(c.held)}}
-	return reg, warn, nil
-}
-
-// collectSink keeps every row read.
-type collectSink struct {
-	held     []screener.Holding
-	rejected []screener.ParseError
-}
-
-func (c *collectSink) Holding(h *screener.Holding) error {
-	c.held = append(c.held, h.Clone())
-	return nil
-}
-
-func (c *collectSink) Reject(e *screener.ParseError) error {
-	c.rejected = append(c.rejected, *e)
 	return nil
 }
 

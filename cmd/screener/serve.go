@@ -21,6 +21,7 @@ import (
 
 	"github.com/screener/screener/issuers"
 	"github.com/screener/screener/screener"
+	"github.com/screener/screener/screener/funds"
 	"github.com/screener/screener/screener/listage"
 	"github.com/screener/screener/screener/store"
 	"github.com/screener/screener/web"
@@ -73,6 +74,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	retention := fs.Int("retention", 0, "purge runs older than `DAYS` at start and daily (0: keep every run)")
 	sample := fs.Int("log-sample", 100, "log one in N requests that went well (errors and slow requests always)")
 	trustProxy := fs.Bool("trust-proxy", false, "behind a reverse proxy: take the client address from X-Forwarded-For (sign-in throttling)")
+	ltMaxAge := fs.Int("lookthrough-max-age", funds.DefaultMaxAge, "fund holdings older than this many days are stale: review (RULES.md F-3)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -107,7 +109,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	srv, err := web.New(web.Config{Store: st, Lists: ls, Dir: dir, Logger: log, Secure: *cert != "",
 		MaxUpload: *maxUpload << 20, RateLimit: *rate, ListMaxAge: *maxAge, UploadsPerPrincipal: *perUser, Quota: quotaBytes(*quota),
-		Retention: time.Duration(*retention) * 24 * time.Hour, LogSample: *sample, TrustProxy: *trustProxy})
+		Retention: time.Duration(*retention) * 24 * time.Hour, LogSample: *sample, TrustProxy: *trustProxy,
+		LookthroughMaxAge: *ltMaxAge})
 	if err != nil {
 		return err
 	}

@@ -627,5 +627,9 @@ func (l *Live) Resolver() *Resolver { return l.p.Load() }
 
 // LookThrough implements screener.FundLookThrough.
 func (l *Live) LookThrough(m *screener.Matcher, h *screener.Holding, direct screener.Finding, at time.Time, opt screener.Options) screener.Finding {
-	return l.p.Load().LookThrough(m, h, direct, at, opt)
+	r := l.p.Load()
+	if r == nil {
+		return direct
+	}
+	return r.LookThrough(m, h, direct, at, opt)
 }
