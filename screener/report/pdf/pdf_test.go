@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/screener/screener/screener"
 	"github.com/screener/screener/screener/report"
 	"github.com/screener/screener/screener/report/reporttest"
 )
@@ -72,5 +73,49 @@ func TestWriteText(t *testing.T) {
 	}
 	if strings.Contains(text, "FR0000130809") {
 		t.Error("the clear finding is listed in full; it should be summarised")
+	}
+}
+
+// FuzzWrite: whatever a security's name and evidence hold, the PDF is
+// written without an error or a panic, and safe text is valid UTF-8 the
+// font can draw.
+func FuzzWrite(f *testing.F) {
+	for _, s := range []string{"中国移动", "\xff\xfe", "a\x00b", "(\\) )(", "%%EOF", "ﬁ①", strings.Repeat("W", 400)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r := reporttest.Sample()
+		r.Findings[0].Security.Name = s
+		r.Findings[0].Evidence = []string{s}
+		r.Totals = screener.Totals{} // nothing to chart: the fuzzer exercises the text, fast
+		r.Findings = r.Findings[:1]
+		r.Findings[0].DaysLeft = nil
+		var b bytes.Buffer
+		if err := Write(&b, r, report.Meta{Digest: "x"}, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(b.Bytes(), []byte("%PDF-")) {
+			t.Fatal("not a PDF")
+		}
+		for _, c := range safe(s) {
+			if c >= 0x80 && !glyphs.has(c) {
+				t.Fatalf("safe(%q) keeps %U, which the font lacks", s, c)
+			}
+		}
+	})
+}
+
+// BenchmarkWriteText is the cost of one small PDF without charts (fonts
+// embedded and subset), the unit of FuzzWrite's work.
+func BenchmarkWriteText(b *testing.B) {
+	r := reporttest.Sample()
+	r.Totals = screener.Totals{}
+	r.Findings = r.Findings[:1]
+	r.Findings[0].DaysLeft = nil
+	for i := 0; i < b.N; i++ {
+		var buf bytes.Buffer
+		if err := Write(&buf, r, report.Meta{Digest: "x"}, Options{}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -301,3 +301,34 @@ func TestFundsSheet(t *testing.T) {
 		t.Errorf("constituent name written as a formula %q", fm)
 	}
 }
+
+// FuzzNameRoundTrip: whatever a security's name holds, the workbook opens,
+// the name reads back as text (never a formula), and the row count holds.
+func FuzzNameRoundTrip(f *testing.F) {
+	for _, s := range []string{"=1+1", "+cmd|' /C calc'!A0", "@SUM(A1)", "-2", "\t=x", "a\x00b", "<c r=\"A1\"><f>1</f></c>", " lead", "\uFFFE", "x\r\ny"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		r := reporttest.Sample()
+		r.Findings[0].Security.Name = name
+		var b bytes.Buffer
+		if err := xlsx.Write(&b, r); err != nil {
+			t.Fatal(err)
+		}
+		x, err := excelize.OpenReader(bytes.NewReader(b.Bytes()))
+		if err != nil {
+			t.Fatalf("workbook does not open: %v", err)
+		}
+		defer x.Close()
+		rows, err := x.GetRows("Findings")
+		if err != nil || len(rows)-1 != len(r.Findings) {
+			t.Fatalf("%d rows, %v", len(rows), err)
+		}
+		if fm, _ := x.GetCellFormula("Findings", "E2"); fm != "" {
+			t.Fatalf("name %q became formula %q", name, fm)
+		}
+		if typ, _ := x.GetCellType("Findings", "E2"); name != "" && typ != excelize.CellTypeInlineString {
+			t.Fatalf("name %q: cell type %v", name, typ)
+		}
+	})
+}
