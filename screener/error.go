@@ -15,6 +15,7 @@ const (
 	KindNotFound  Kind = "not_found" // a named thing does not exist
 	KindConflict  Kind = "conflict"  // the request contradicts stored state
 	KindForbidden Kind = "forbidden" // the caller may not do this
+	KindTooLarge  Kind = "too_large" // the input costs more than its limits allow (a zip bomb, a huge cell)
 	KindInternal  Kind = "internal"  // our fault
 )
 

@@ -337,6 +337,10 @@ func (s *Server) classify(err error) (int, string, string) {
 			msg = m
 		}
 		return he.Code, httpCode(he.Code), msg
+	case screener.KindOf(err) == screener.KindTooLarge:
+		// A file over its reading budget (a zip bomb, a huge cell): the
+		// reader's message says which limit.
+		return http.StatusRequestEntityTooLarge, "too_large", err.Error()
 	case errors.As(err, &pe):
 		return http.StatusBadRequest, "invalid_input", pe.Error()
 	}

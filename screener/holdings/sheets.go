@@ -57,6 +57,7 @@ type sheetRowIter func() (row int, cells []string, ok bool, err error)
 type sheetSrc struct {
 	name string
 	rows sheetRowIter
+	bad  map[int]string // rows that are not well-formed, with why (XLSX)
 }
 
 // sheetHeader maps cells through the alias table (after sheetHeaderAliases)
@@ -154,6 +155,14 @@ func sheetData(name string, src sheetSrc, c *columns, headerRow int, where strin
 		if !ok {
 			break
 		}
+		if why, bad := src.bad[row]; bad {
+			info.Rows++
+			info.Rejected++
+			if err := s.Reject(&screener.ParseError{File: name, Line: row, Reason: where + why + "; the row is not screened, the rows after it are"}); err != nil {
+				return err
+			}
+			continue
+		}
 		if allBlank(cells) {
 			continue
 		}
@@ -196,12 +205,21 @@ func sheetData(name string, src sheetSrc, c *columns, headerRow int, where strin
 
 // sheetReadAll reads r into memory, up to sheetMaxBytes.
 func sheetReadAll(name string, r io.Reader) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, sheetMaxBytes+1))
+	return sheetReadAllMax(name, r, 0)
+}
+
+// sheetReadAllMax reads r into memory, up to maxBytes (sheetMaxBytes when
+// 0 or more).
+func sheetReadAllMax(name string, r io.Reader, maxBytes int64) ([]byte, error) {
+	if maxBytes <= 0 || maxBytes > sheetMaxBytes {
+		maxBytes = sheetMaxBytes
+	}
+	b, err := io.ReadAll(io.LimitReader(r, maxBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
-	if len(b) > sheetMaxBytes {
-		return nil, &screener.ParseError{File: name, Reason: fmt.Sprintf("spreadsheet larger than %d MB", sheetMaxBytes>>20)}
+	if int64(len(b)) > maxBytes {
+		return nil, tooLarge(name, "spreadsheet larger than %d MB", maxBytes>>20)
 	}
 	return b, nil
 }
@@ -255,11 +273,19 @@ func readXLSX(name string, r io.Reader, s Sink, info *Info) (err error) {
 			err = &screener.ParseError{File: name, Reason: fmt.Sprintf("the XLSX file could not be read (%v)", p)}
 		}
 	}()
-	b, err := sheetReadAll(name, r)
+	b, err := sheetReadAllMax(name, r, info.maxBytes)
 	if err != nil {
 		return err
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(b))
+	bud := budgetFor(info.maxBytes)
+	b, scans, err := xlsxGuard(name, b, bud)
+	if err != nil {
+		return err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{
+		UnzipSizeLimit:    bud.unzipped,
+		UnzipXMLSizeLimit: min(bud.unzipped, 16<<20), // larger sheets go through a temp file, removed by Close
+	})
 	if err != nil {
 		return &screener.ParseError{File: name, Reason: "not a readable XLSX workbook: " + err.Error(), Err: err}
 	}
@@ -277,18 +303,31 @@ func readXLSX(name string, r io.Reader, s Sink, info *Info) (err error) {
 		}
 		defer fmtd.Close()
 		row := 0
-		srcs = append(srcs, sheetSrc{name: sh, rows: func() (int, []string, bool, error) {
+		sc := scans[sh]
+		src := sheetSrc{name: sh}
+		if sc != nil {
+			src.bad = sc.bad
+		}
+		src.rows = func() (int, []string, bool, error) {
 			if !raw.Next() || !fmtd.Next() {
-				return row, nil, false, raw.Error()
+				if err := raw.Error(); err != nil {
+					return row, nil, false, fmt.Errorf("cannot be read past row %d: %w", row, err)
+				}
+				if sc != nil && row < sc.lastRow {
+					// excelize stopped early without an error: never a
+					// silent stop.
+					return row, nil, false, fmt.Errorf("cannot be read past row %d of %d: %w", row, sc.lastRow, errSheetStopped)
+				}
+				return row, nil, false, nil
 			}
 			row++
 			rv, err := raw.Columns(excelize.Options{RawCellValue: true})
 			if err != nil {
-				return row, nil, false, err
+				return row, nil, false, fmt.Errorf("row %d: %w", row, err)
 			}
 			fv, err := fmtd.Columns()
 			if err != nil {
-				return row, nil, false, err
+				return row, nil, false, fmt.Errorf("row %d: %w", row, err)
 			}
 			cells := make([]string, max(len(rv), len(fv)))
 			for i := range cells {
@@ -302,7 +341,8 @@ func readXLSX(name string, r io.Reader, s Sink, info *Info) (err error) {
 				cells[i] = sheetCell(a, b)
 			}
 			return row, cells, true, nil
-		}})
+		}
+		srcs = append(srcs, src)
 	}
 	return readSheets(name, srcs, s, info)
 }
