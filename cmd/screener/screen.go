@@ -34,6 +34,8 @@ is given and a finding at or above that status exists.
 Examples:
   screener screen testdata/demo/holdings.csv
   screener screen --as-of 2022-01-10 --format json --out report.json holdings.csv
+  screener screen --as-of 2022-01-10 --format xlsx --out report.xlsx holdings.csv
+  screener screen --format pdf --paper letter --prepared-by "A. Officer" --out report.pdf holdings.csv
   screener screen --list ../shared/data/lists/ofac-cons-csv-2025-12 --fail-on review fund.csv
   screener screen --us-person no offshore-fund.csv
 `
