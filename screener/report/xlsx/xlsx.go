@@ -609,10 +609,15 @@ func (s *Sink) summary(r *screener.Report) error {
 	if s.err != nil {
 		return s.err
 	}
-	// Charts to the right of the tables.
+	// Charts to the right of the tables (whose widest block has a column
+	// per currency after its key and positions).
+	col := 7
+	for _, ts := range [][]screener.Total{r.Totals.ByStatus, r.Totals.ByEntry} {
+		col = max(col, 4+len(report.Currencies(ts)))
+	}
 	at := 2
 	for _, c := range charts {
-		if err := s.addChart(c, cell(7, at)); err != nil {
+		if err := s.addChart(c, cell(col, at)); err != nil {
 			return err
 		}
 		at += 22
@@ -670,7 +675,14 @@ func (s *Sink) pivot(title, keyName string, ts []screener.Total, keys []string, 
 		*row += 2
 		return chartSpec{}, false
 	}
-	spec := chartSpec{title: title, rows: len(keys)}
+	// The chart shows the first rows (the block is in chart order); the
+	// block lists them all.
+	const chartRows = 20
+	spec := chartSpec{title: title, rows: min(len(keys), chartRows)}
+	if len(keys) > chartRows {
+		spec.title += fmt.Sprintf(" (first %d of %d)", chartRows, len(keys))
+		last = first + chartRows - 1
+	}
 	q := "'" + SheetSummary + "'!"
 	spec.catRef = fmt.Sprintf("%s$A$%d:$A$%d", q, first, last)
 	for j := range ccys {

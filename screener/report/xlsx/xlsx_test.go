@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -331,4 +333,24 @@ func FuzzNameRoundTrip(f *testing.F) {
 			t.Fatalf("name %q: cell type %v", name, typ)
 		}
 	})
+}
+
+// TestEntityChartFirstRows: with many listed entities the Summary lists
+// them all, and the native chart shows the first 20 and says so.
+func TestEntityChartFirstRows(t *testing.T) {
+	r := reporttest.Generated(2000)
+	b := write(t, r)
+	x := part(t, b, "xl/charts/chart2.xml")
+	if !strings.Contains(x, "(first 20 of ") {
+		t.Errorf("entity chart title does not say it shows the first 20")
+	}
+	m := regexp.MustCompile(`\$A\$(\d+):\$A\$(\d+)`).FindStringSubmatch(x)
+	if m == nil {
+		t.Fatal("no category range in the entity chart")
+	}
+	a, _ := strconv.Atoi(m[1])
+	z, _ := strconv.Atoi(m[2])
+	if z-a+1 != 20 {
+		t.Errorf("entity chart spans %d rows, want 20", z-a+1)
+	}
 }
