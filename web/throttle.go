@@ -110,15 +110,16 @@ func (s *Server) throttlesView() ([]throttleRow, error) {
 		if t.Failures < p.free {
 			continue
 		}
-		out = append(out, throttleRow{Throttle: t, Locked: locked, Wait: retrySeconds(max(d, 0))})
+		out = append(out, throttleRow{Throttle: t, Locked: locked && d > 0, Waiting: d > 0, Wait: retrySeconds(max(d, 0))})
 	}
 	return out, nil
 }
 
 type throttleRow struct {
 	store.Throttle
-	Locked bool
-	Wait   int // seconds
+	Locked  bool
+	Waiting bool // the next attempt must wait
+	Wait    int  // seconds
 }
 
 // unlockPost lifts the throttle of one name or address (admin).
