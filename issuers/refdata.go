@@ -72,6 +72,22 @@ var refOnce = sync.OnceValues(func() ([]*RefData, error) {
 	return out, nil
 })
 
+// curatedRelated is the project's own relation table, in the format of
+// cmic-related-issuers.csv: listed subsidiaries of NS-CMIC parents found in
+// the shared index and ETF files that the shared table does not carry,
+// each with its source (see curated/README.md).
+//
+//go:embed curated/related.csv
+var curatedRelated []byte
+
+// CuratedFile names the curated relation table in provenance.
+const CuratedFile = "issuers/curated/related.csv"
+
+// Curated returns the rows of the curated relation table.
+func Curated() ([]RelatedIssuer, error) {
+	return ReadRelated(bytes.NewReader(curatedRelated), CuratedFile)
+}
+
 // Embedded returns the embedded reference data sets, decoded once.
 // The caller must not modify them.
 func Embedded() ([]*RefData, error) { return refOnce() }
@@ -92,6 +108,13 @@ func Default() (*Directory, error) {
 	d := newDirectory(n)
 	for _, rd := range sets {
 		d.AddRefData(rd)
+	}
+	rows, err := Curated()
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range RelatedSecurities(rows, "curated/related.csv") {
+		d.Add(s)
 	}
 	return d, nil
 }
