@@ -2,6 +2,7 @@ package funds
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -45,6 +46,7 @@ const (
 type Resolver struct {
 	funds []Fund
 	index map[string]int // IndexKeys → funds index
+	tick  bool           // some fund is registered under a ticker
 	load  Loader
 	opt   Options
 
@@ -76,6 +78,7 @@ func New(funds []Fund, load Loader, opt Options) *Resolver {
 	for i := range r.funds {
 		r.funds[i].SortSets()
 		for _, id := range r.funds[i].IDs {
+			r.tick = r.tick || id.Type == IDTicker
 			for _, k := range IndexKeys(id) {
 				if _, ok := r.index[k]; !ok {
 					r.index[k] = i
@@ -111,7 +114,7 @@ func (r *Resolver) Lookup(h *screener.Holding) (*Fund, string, bool) {
 	if f, k, ok := try(IDCUSIP, h.CUSIP); ok {
 		return f, k, ok
 	}
-	if h.Ticker != "" {
+	if h.Ticker != "" && r.tick {
 		if t, ok := h.NormalTicker(); ok {
 			if f, k, ok := try(IDTicker, t.Key()); ok {
 				return f, k, ok
@@ -359,13 +362,16 @@ func (r *Resolver) lookThrough(m *screener.Matcher, fund *Fund, set SetInfo, at 
 		return res
 	}
 	weights := constituentWeights(hs)
+	direct := matchAll(m, hs, at)
 	for i := range hs {
 		h := &hs[i]
 		res.counted++
 		w := weights[i]
-		key := positionKey(h, "")
-		cop := screener.Options{USPerson: screener.USPersonYes}
-		d := m.MatchDirect(h, at, cop)
+		d := direct[i]
+		key := d.Key
+		if key == "" {
+			key = positionKey(h, "")
+		}
 		base := screener.Constituent{Path: []string{key}, Security: d.Security, Status: d.Status, Basis: d.Basis,
 			Entry: d.Entry, Evidence: d.Evidence, Weight: w, HoldingsAsOf: set.AsOf}
 		if sub, _, ok := r.Lookup(h); ok {
@@ -392,6 +398,46 @@ func (r *Resolver) lookThrough(m *screener.Matcher, fund *Fund, set SetInfo, at 
 	}
 	r.decide(res)
 	return res
+}
+
+// matchAll screens every constituent directly (as for a US person: the
+// account's status is applied to the fund's finding), on every core.
+func matchAll(m *screener.Matcher, hs []screener.Holding, at time.Time) []screener.Finding {
+	out := make([]screener.Finding, len(hs))
+	// All: the finding carries its security key (the matcher memoises
+	// ticker normalisation), used in paths.
+	opt := screener.Options{USPerson: screener.USPersonYes, All: true}
+	workers := runtime.GOMAXPROCS(0)
+	if workers > 8 {
+		workers = 8
+	}
+	if len(hs) < 64 || workers < 2 {
+		for i := range hs {
+			out[i] = m.MatchDirect(&hs[i], at, opt)
+		}
+		return out
+	}
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	const chunk = 32
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= len(hs) {
+					return
+				}
+				hi := min(lo+chunk, len(hs))
+				for i := lo; i < hi; i++ {
+					out[i] = m.MatchDirect(&hs[i], at, opt)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // subFund adds a fund held by res's fund: its own look-through, with its

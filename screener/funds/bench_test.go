@@ -1,0 +1,76 @@
+package funds_test
+
+import (
+	"testing"
+
+	"github.com/screener/screener/issuers"
+	"github.com/screener/screener/screener"
+	"github.com/screener/screener/screener/funds"
+	"github.com/screener/screener/screener/holdings"
+	"github.com/screener/screener/screener/lists"
+	"github.com/screener/screener/screener/shareddata"
+)
+
+// BenchmarkLookThrough measures what looking through one fund of 2,500
+// constituents adds to a screen: a portfolio (the 1,243 rows of the shared
+// EEM file plus one position in the fund) screened with a fresh matcher
+// each time, without look-through ("direct") and with it ("lookthrough",
+// a fresh resolver: the fund's constituents are screened every time). The
+// "500accounts" case holds the fund in 500 accounts: it is looked through
+// once. Each case reports ms/op; compare them in one run:
+//
+//	go test -run '^$' -bench LookThrough -benchtime 5x ./screener/funds/
+func BenchmarkLookThrough(b *testing.B) {
+	read := func(rel string) []screener.Holding {
+		c := &collect{}
+		if _, err := holdings.ReadFile(shareddata.Path(b, rel), c); err != nil {
+			b.Fatal(err)
+		}
+		return c.hs
+	}
+	portfolio := read("holdings/ishares/ishares_EEM_holdings_2025-01.csv")
+	cons := read("holdings/ishares/ishares_ACWI_holdings_2022-03-10.csv")
+	for i := 0; len(cons) < 2500; i++ {
+		cons = append(cons, portfolio[i%len(portfolio)])
+	}
+	cons = cons[:2500]
+	l, err := lists.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir, err := issuers.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	fund := funds.Fund{ID: 1, Name: "2,500-line fund", IDs: []screener.ID{{Type: funds.IDISIN, Value: "XS0000CMICF6"}},
+		Sets: []funds.SetInfo{{Seq: 1, AsOf: date(b, "2025-01-31"), File: "fund.csv", Rows: len(cons), Holdings: len(cons)}}}
+	pos := screener.Holding{File: "p.csv", Line: 9999, ISIN: "XS0000CMICF6", Name: "TEST FUND", Currency: "USD"}
+	at := asOf(b, "2025-02-15")
+	run := func(b *testing.B, hs []screener.Holding, look bool) {
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			m := screener.NewMatcher([]*screener.List{l}, dir)
+			opt := screener.Options{}
+			if look {
+				opt.Funds = funds.New([]funds.Fund{fund}, func(uint64) ([]screener.Holding, error) { return cons, nil }, funds.Options{})
+			}
+			b.StartTimer()
+			rb := screener.NewReportBuilder([]*screener.List{l}, at, opt)
+			for j := range hs {
+				rb.Add(m.Match(&hs[j], at, opt))
+			}
+			if r := rb.Report(); look && r.Summary.ByStatus[screener.StatusClear] == r.Summary.Screened {
+				b.Fatal("the fund was not looked through")
+			}
+		}
+	}
+	withFund := append(append([]screener.Holding(nil), portfolio...), pos)
+	b.Run("direct", func(b *testing.B) { run(b, withFund, false) })
+	b.Run("lookthrough", func(b *testing.B) { run(b, withFund, true) })
+	many := append([]screener.Holding(nil), portfolio...)
+	for i := 0; i < 500; i++ {
+		many = append(many, pos)
+	}
+	b.Run("500accounts-direct", func(b *testing.B) { run(b, many, false) })
+	b.Run("500accounts-lookthrough", func(b *testing.B) { run(b, many, true) })
+}
