@@ -237,6 +237,19 @@ func (r *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(w, "  %s: %d positions, %s %s\n", t.Key, t.Positions, t.MarketValue.StringFixed(2), t.Currency)
 		}
 	}
+	if len(r.Totals.ByEntryViaFunds) > 0 {
+		fmt.Fprintln(w, "\nExposure through funds (apart from direct holdings):")
+		for _, t := range r.Totals.ByEntryViaFunds {
+			switch {
+			case t.Unweighted == t.Positions:
+				fmt.Fprintf(w, "  %s: %d fund positions (%s), value unknown: the holdings files give no weights\n", t.Key, t.Positions, t.Currency)
+			case t.Unweighted > 0:
+				fmt.Fprintf(w, "  %s: %d fund positions, %s %s (%s %% of the weighted ones), %d without weights\n", t.Key, t.Positions, t.Value.StringFixed(2), t.Currency, t.Weight.String(), t.Unweighted)
+			default:
+				fmt.Fprintf(w, "  %s: %d fund positions, %s %s (%s %% of them)\n", t.Key, t.Positions, t.Value.StringFixed(2), t.Currency, t.Weight.String())
+			}
+		}
+	}
 	if len(r.Rejected) > 0 {
 		fmt.Fprintln(w, "\nRejected rows:")
 		for _, e := range r.Rejected {
