@@ -80,6 +80,7 @@ var (
 	wExchange = set("exchange", "mic", "market", "venue", "bourse")
 	wWeight   = set("weight", "weighting", "percent", "percentage", "pct", "nav")
 	wDate     = set("date", "asof", "dated")
+	wOther    = set("index", "benchmark", "underlying", "parent", "issuerparent") // another security's columns
 	wSkip     = set("type", "rate", "cost", "accrued", "accr", "interest", "int", "pl", "gain", "loss", "yield", "coupon", "maturity", "sector", "country", "region", "industry", "rating", "isocode", "fx")
 )
 
@@ -144,8 +145,15 @@ func wordField(cell string) (f field, rank int, ok bool) {
 		if strings.Contains(latin, "%") && !hasAny(words(latin), wCurrency) {
 			return fWeight, headerRank, true
 		}
-		if f, rank, ok := latinField(words(latin)); ok {
+		ws := words(latin)
+		if f, rank, ok := latinField(ws); ok {
+			if hasAny(ws, set("eng", "english", "en")) {
+				rank-- // the English column of a bilingual file
+			}
 			return f, rank, true
+		}
+		if hasAny(ws, wSkip) || hasAny(ws, wDate) || hasAny(ws, wOther) || strings.Contains(cjk, "指数") || strings.Contains(cjk, "指數") {
+			return 0, 0, false // a column of another meaning, in either language
 		}
 		if n := normalise(latin); n != "" {
 			if a, ok := aliasIndex[n]; ok {
@@ -201,6 +209,9 @@ func latinField(ws []string) (field, int, bool) {
 		}
 	}
 	last := ws[len(ws)-1]
+	if hasAny(ws, wOther) {
+		return 0, 0, false
+	}
 	switch {
 	case len(ids) == 1 && !(last == "type"):
 		return ids[0], headerRank, true
@@ -239,9 +250,6 @@ func latinField(ws []string) (field, int, bool) {
 		return fQuantity, headerRank, true
 	case hasAny(ws, wName):
 		rank := headerRank
-		if hasAny(ws, set("eng", "english", "en")) {
-			rank-- // the English name of a bilingual file
-		}
 		if !hasAny(ws, set("name", "description", "desc", "security", "securities", "instrument", "investment", "issuer")) {
 			rank++ // "Holding", "Product": a name only when nothing says so plainly
 		}
