@@ -107,9 +107,12 @@ type Directory struct {
 	byAny    map[string][]*Security // every identifier and ticker key: one probe per Lookup
 	byLEI    map[string][]*Security // issuer LEI
 	byIssuer map[string][]*Security // issuerKey(IssuerName)
-	entities map[string]*Entity
-	parents  map[string][]Link // child LEI → direct and ultimate parent links
-	sources  []RefSource
+	// byIssuerNum: the first six characters of a CUSIP or CINS, the issuer
+	// number CUSIP Global Services gives one issuer for all its issues
+	byIssuerNum map[string][]*Security
+	entities    map[string]*Entity
+	parents     map[string][]Link // child LEI → direct and ultimate parent links
+	sources     []RefSource
 
 	issuerMu   sync.Mutex
 	issuerKeys []string // sorted keys of byIssuer, nil when stale
@@ -121,17 +124,18 @@ func NewDirectory() *Directory { return newDirectory(0) }
 // newDirectory returns an empty directory sized for about n securities.
 func newDirectory(n int) *Directory {
 	return &Directory{
-		secs:     make([]*Security, 0, n),
-		byISIN:   make(map[string][]*Security, n),
-		byCUSIP:  make(map[string][]*Security, n/8),
-		bySEDOL:  make(map[string][]*Security, n/8),
-		byFIGI:   map[string][]*Security{},
-		byTicker: make(map[string][]*Security, n),
-		byAny:    make(map[string][]*Security, 2*n),
-		byLEI:    map[string][]*Security{},
-		byIssuer: make(map[string][]*Security, n),
-		entities: map[string]*Entity{},
-		parents:  map[string][]Link{},
+		secs:        make([]*Security, 0, n),
+		byISIN:      make(map[string][]*Security, n),
+		byCUSIP:     make(map[string][]*Security, n/8),
+		bySEDOL:     make(map[string][]*Security, n/8),
+		byFIGI:      map[string][]*Security{},
+		byTicker:    make(map[string][]*Security, n),
+		byAny:       make(map[string][]*Security, 2*n),
+		byLEI:       map[string][]*Security{},
+		byIssuer:    make(map[string][]*Security, n),
+		byIssuerNum: map[string][]*Security{},
+		entities:    map[string]*Entity{},
+		parents:     map[string][]Link{},
 	}
 }
 
@@ -263,6 +267,9 @@ func (d *Directory) index(p, target *Security) {
 	}
 	put(d.byISIN, p.ISIN)
 	put(d.byCUSIP, p.CUSIP)
+	if len(p.CUSIP) == 9 {
+		put(d.byIssuerNum, p.CUSIP[:6])
+	}
 	put(d.bySEDOL, p.SEDOL)
 	put(d.byFIGI, p.FIGI)
 	put(d.byLEI, p.IssuerLEI)
@@ -334,6 +341,20 @@ func (d *Directory) ByIssuerLEI(lei string) []*Security { return d.byLEI[normID(
 // ByIssuerName returns the securities whose issuer name equals name, ignoring
 // case, punctuation and spacing.
 func (d *Directory) ByIssuerName(name string) []*Security { return d.byIssuer[issuerKey(name)] }
+
+// SameCUSIPIssuer returns the securities whose CUSIP (or CINS, or the one
+// inside a US, CA, BM, KY or VG ISIN) has the issuer number of cusip: its
+// first six characters, which CUSIP Global Services gives one issuer for all
+// its issues. A bond tranche the directory does not carry (CNOOC Finance
+// (2011)'s 2021 notes, USG2353WAA92) is so known by its sister tranche
+// (USG2353WAB75).
+func (d *Directory) SameCUSIPIssuer(cusip string) []*Security {
+	cusip = normID(cusip)
+	if len(cusip) < 6 {
+		return nil
+	}
+	return d.byIssuerNum[cusip[:6]]
+}
 
 // IssuerNamesWithPrefix returns the normalised issuer names (NormalizeName)
 // that begin with prefix, itself normalised, at most limit of them: the

@@ -522,3 +522,25 @@ func FuzzISINDerivations(f *testing.F) {
 		}
 	})
 }
+
+func TestSameCUSIPIssuer(t *testing.T) {
+	d, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// CNOOC Finance (2011)'s 2041 notes (USG2353WAB75) are in the HKEX list;
+	// its 2021 notes (USG2353WAA92) are not, but share the issuer number.
+	found := false
+	for _, s := range d.SameCUSIPIssuer("G2353WAA9") {
+		found = found || s.ISIN == "USG2353WAB75"
+	}
+	if !found {
+		t.Errorf("SameCUSIPIssuer(G2353WAA9) lacks USG2353WAB75")
+	}
+	if got := d.SameCUSIPIssuer("ZZZZZZAA0"); len(got) != 0 {
+		t.Errorf("an unknown issuer number found %d securities", len(got))
+	}
+	if got := d.SameCUSIPIssuer("G23"); got != nil {
+		t.Errorf("a short CUSIP found %v", got)
+	}
+}

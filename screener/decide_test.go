@@ -75,6 +75,12 @@ func TestDecisionsAsAComplianceOfficer(t *testing.T) {
 			screener.Holding{Name: "CHINA MOBILE LTD COMMON STOCK HKD 0.00001"}, screener.StatusProhibitedLocked, "30923", "COMMON STOCK HKD 0.00001"},
 		{"an ADR is marked as a depositary receipt",
 			screener.Holding{Name: "CHINA MOBILE LTD-SPON ADR"}, screener.StatusProhibitedLocked, "30923", "depositary receipt"},
+		{"a bond tranche the master lacks, known by its CUSIP issuer number",
+			screener.Holding{Name: "CNOOC FIN 4.25% S/A 26JAN2021 REGS", ISIN: "USG2353WAA92"}, screener.StatusReview, "30926", "CUSIP issuer number G2353W"},
+		{"a financing vehicle's bond from the curated relation table",
+			screener.Holding{Name: "COSL FINANCE BVI LTD 3.25% S/A 06SEP2022 REGS", ISIN: "USG2444PAA50"}, screener.StatusReview, "30956", "curated/related.csv"},
+		{"an unrelated issuer's bond stays clear",
+			screener.Holding{Name: "THREE GORGES FINANCE I CAYMAN ISLANDS LTD 2.3% S/A 02JUN2021 REGS", ISIN: "USG8850LAB65"}, screener.StatusClear, "", ""},
 		{"CoStar's Chinese legal name is still its entry",
 			screener.Holding{Name: "COSTAR GROUP CO LTD"}, screener.StatusProhibitedLocked, "32107", ""},
 	} {

@@ -654,6 +654,48 @@ func (m *Matcher) viaDirectory(h *Holding, isins []derivedISIN, tkey string, f *
 			}
 		}
 	}
+	if len(seen) == 0 {
+		hits, seen = m.viaIssuerNumber(h, isins, hits)
+	}
+	return hits, seen
+}
+
+// viaIssuerNumber resolves a CUSIP-numbered security the directory does
+// not carry through another issue of the same issuer: the first six
+// characters of a CUSIP or CINS are the issuer's number (a matured or new
+// bond tranche of a listed group's financing vehicle).
+func (m *Matcher) viaIssuerNumber(h *Holding, isins []derivedISIN, hits []hit) ([]hit, []*issuers.Security) {
+	cusip := h.CUSIP
+	if cusip == "" {
+		for _, d := range isins {
+			if c, err := issuers.CUSIPFromISIN(d.isin); err == nil {
+				cusip = c
+				break
+			}
+		}
+	}
+	if issuers.CheckCUSIP(cusip) != nil {
+		return hits, nil
+	}
+	var seen []*issuers.Security
+	bond := isBond(h) || (cusip[6] >= 'A' && cusip[6] <= 'Z') // a CUSIP issue number with a letter is debt
+	for _, s := range m.dir.SameCUSIPIssuer(cusip) {
+		if s.IssuerName == "" && len(s.Links) == 0 {
+			continue
+		}
+		seen = append(seen, s)
+		id := s.ISIN
+		if id == "" {
+			id = s.CUSIP
+		}
+		what := fmt.Sprintf("CUSIP issuer number %s of %s is that of %s → %s", cusip[:6], cusip, id, describeSecurity(s))
+		if s.IssuerName != "" {
+			hits = append(hits, m.exactName(s.IssuerName, what+" → issuer")...)
+		}
+		for _, l := range s.Links {
+			hits = append(hits, m.viaLink(l, what, bond)...)
+		}
+	}
 	return hits, seen
 }
 
