@@ -253,6 +253,12 @@ func (k *keyCache) put(hash string, p *principal, now time.Time) {
 	k.mu.Unlock()
 }
 
+func (k *keyCache) dropAll() {
+	k.mu.Lock()
+	clear(k.m)
+	k.mu.Unlock()
+}
+
 func (k *keyCache) drop(hash string) {
 	k.mu.Lock()
 	delete(k.m, hash)
@@ -304,12 +310,23 @@ func apiRole(roles ...string) echo.MiddlewareFunc {
 	})
 }
 
-// limiter is a token bucket per API key.
+// limiter is a token bucket per API key. With several replicas behind a
+// load balancer each takes its share (rate and burst divided by the
+// replicas alive, as the store's heartbeat counts them), so the limit holds
+// for the whole service, not per process.
 type limiter struct {
 	mu      sync.Mutex
 	rate    float64 // tokens per second
 	burst   float64
+	share   float64 // replicas alive; 1 when alone
 	buckets map[string]*bucket
+}
+
+// setReplicas sets how many replicas share the limit.
+func (l *limiter) setReplicas(n int) {
+	l.mu.Lock()
+	l.share = float64(max(n, 1))
+	l.mu.Unlock()
 }
 
 type bucket struct {
@@ -318,23 +335,24 @@ type bucket struct {
 }
 
 func newLimiter(rate float64, burst int) *limiter {
-	return &limiter{rate: rate, burst: float64(burst), buckets: map[string]*bucket{}}
+	return &limiter{rate: rate, burst: float64(burst), share: 1, buckets: map[string]*bucket{}}
 }
 
 func (l *limiter) allow(id string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	rate, burst := l.rate/l.share, max(l.burst/l.share, 1)
 	b := l.buckets[id]
 	if b == nil {
 		if len(l.buckets) > 10000 {
 			clear(l.buckets)
 		}
-		b = &bucket{tokens: l.burst, last: now}
+		b = &bucket{tokens: burst, last: now}
 		l.buckets[id] = b
 	}
-	b.tokens += now.Sub(b.last).Seconds() * l.rate
-	if b.tokens > l.burst {
-		b.tokens = l.burst
+	b.tokens += now.Sub(b.last).Seconds() * rate
+	if b.tokens > burst {
+		b.tokens = burst
 	}
 	b.last = now
 	if b.tokens < 1 {

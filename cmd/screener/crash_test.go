@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/screener/screener/screener/store"
+	"github.com/screener/screener/screener/store/pgtest"
 )
 
 // TestMain lets the test binary act as `screener` when re-executed by a
@@ -36,7 +37,7 @@ func TestMain(m *testing.M) {
 		defer stop()
 		os.Exit(exitCode(run(ctx, argv, os.Stdout, os.Stderr), os.Stderr))
 	}
-	os.Exit(m.Run())
+	pgtest.Main(m) // runs the tests, then stops the PostgreSQL cluster if one started
 }
 
 // child starts this test binary as `screener args...`.

@@ -114,6 +114,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	bg, stopBG := context.WithCancel(ctx)
+	defer stopBG()
+	go srv.Background(bg) // follow the other replicas on a shared store
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err

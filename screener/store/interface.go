@@ -107,11 +107,32 @@ type Interface interface {
 	// latest run and runs with open reviews, audited (run.purge).
 	PurgeRuns(actor string, before time.Time, dry bool) (PurgeResult, error)
 
+	// Replicas: Heartbeat records that server process replica is alive and
+	// returns how many are (itself included) within ttl, so a replica can
+	// take its share of a limit that is meant for all of them. The bbolt
+	// file has one process: it returns 1.
+	Heartbeat(replica string, ttl time.Duration) (int, error)
+
 	// The audit log.
 	Audit(since uint64, limit int) ([]AuditRecord, error)
 	AuditHead() (uint64, string, error)
 	VerifyAudit() error
 }
+
+// Watcher is a store that several processes share and that tells each of
+// them of changes the others make (the PostgreSQL store): Watch calls fn
+// with a topic ("snapshots" after a list import, "keys" after a key
+// revocation, "" after a (re)connection: anything may have changed) until
+// ctx ends.
+type Watcher interface {
+	Watch(ctx context.Context, fn func(topic string)) error
+}
+
+// Change topics a Watcher reports.
+const (
+	TopicSnapshots = "snapshots"
+	TopicKeys      = "keys"
+)
 
 // Backuper is a store that can write a consistent copy of itself as one
 // file (the bbolt store; PostgreSQL is backed up with its own tools).

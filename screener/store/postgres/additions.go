@@ -417,3 +417,24 @@ func (s *Store) PurgeRuns(actor string, before time.Time, dry bool) (store.Purge
 	})
 	return res, err
 }
+
+// ---- replicas
+
+// Heartbeat records that replica is alive now (by the database server's
+// clock, which every replica shares), forgets replicas silent for longer
+// than ttl, and returns how many are alive.
+func (s *Store) Heartbeat(replica string, ttl time.Duration) (int, error) {
+	var n int
+	err := pgx.BeginFunc(context.Background(), s.pool, func(tx pgx.Tx) error {
+		ctx := context.Background()
+		if _, err := tx.Exec(ctx, `INSERT INTO replicas (id, seen) VALUES ($1, now()) ON CONFLICT (id) DO UPDATE SET seen = now()`, replica); err != nil {
+			return err
+		}
+		iv := fmt.Sprintf("%d milliseconds", ttl.Milliseconds())
+		if _, err := tx.Exec(ctx, `DELETE FROM replicas WHERE seen < now() - $1::interval`, iv); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `SELECT count(*) FROM replicas`).Scan(&n)
+	})
+	return n, s.wrap(err)
+}

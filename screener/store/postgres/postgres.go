@@ -116,9 +116,11 @@ const changesChannel = "screener_changes"
 
 // Change topics sent on changesChannel.
 const (
-	TopicSnapshots = "snapshots"
-	TopicKeys      = "keys"
+	TopicSnapshots = store.TopicSnapshots
+	TopicKeys      = store.TopicKeys
 )
+
+var _ store.Watcher = (*Store)(nil)
 
 // Store is a PostgreSQL store. Its methods are safe for concurrent use, and
 // any number of processes may open the same database.

@@ -176,3 +176,24 @@ func TestWatchSeesAnotherHandlesImport(t *testing.T) {
 	}
 	cancel()
 }
+
+// TestHeartbeatCountsLiveReplicas: two processes' heartbeats count two; one
+// silent past the ttl is forgotten.
+func TestHeartbeatCountsLiveReplicas(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	a, err := postgres.Open(context.Background(), dsn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if n, err := a.Heartbeat("a", time.Minute); err != nil || n != 1 {
+		t.Fatalf("first heartbeat: %d, %v", n, err)
+	}
+	if n, _ := a.Heartbeat("b", time.Minute); n != 2 {
+		t.Errorf("two replicas count %d", n)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n, _ := a.Heartbeat("a", 200*time.Millisecond); n != 1 {
+		t.Errorf("after b fell silent: %d, want 1", n)
+	}
+}

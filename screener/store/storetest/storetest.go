@@ -139,6 +139,9 @@ func testSchema(t *testing.T, open Opener) {
 	if s.Path() == "" {
 		t.Error("Path is empty")
 	}
+	if n, err := s.Heartbeat("replica-1", time.Minute); err != nil || n != 1 {
+		t.Errorf("one replica's heartbeat counts %d, %v; want 1", n, err)
+	}
 	if n, h, err := s.AuditHead(); err != nil || n != 0 || h != "" {
 		t.Errorf("a new store's audit head is %d %q %v, want 0 \"\"", n, h, err)
 	}
