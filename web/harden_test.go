@@ -501,6 +501,10 @@ func TestBackupWhileServing(t *testing.T) {
 	if a != b || a == 0 {
 		t.Errorf("copy's audit head %d, live %d", b, a)
 	}
+	recs, _ := f.st.Audit(a-1, 0)
+	if len(recs) != 1 || recs[0].Action != store.ActionBackup || recs[0].Actor != "key:admin-key" {
+		t.Errorf("last audit record %+v, want the backup by the admin key", recs)
+	}
 	if _, err := FetchBackup(t.Context(), ts.URL, f.keys[RoleAdmin], out); err == nil {
 		t.Error("a backup overwrote an existing file")
 	}

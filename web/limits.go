@@ -105,6 +105,11 @@ func (s *Server) apiBackup(c echo.Context) error {
 	if !ok {
 		return invalid("this store is not a database file: back PostgreSQL up with its own tools (pg_dump)")
 	}
+	// On record before the first byte leaves: a backup is an export of
+	// every record.
+	if err := s.st.AuditBackup(who(c).Name, map[string]string{"via": "POST /api/v1/admin/backup", "addr": c.RealIP()}); err != nil {
+		return err
+	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "application/octet-stream")
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="screener-backup-`+time.Now().UTC().Format("20060102T150405Z")+`.db"`)

@@ -782,6 +782,10 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	// The record lands after the copy, so the copy does not hold it.
+	if err := s.AuditBackup(currentUser(), map[string]string{"to": pos[0], "bytes": strconv.FormatInt(n, 10)}); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "backup of %s written to %s (%d bytes)\n", *db, pos[0], n)
 	return nil
 }

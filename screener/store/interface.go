@@ -106,6 +106,9 @@ type Interface interface {
 	// PurgeRuns removes runs saved before before, keeping each portfolio's
 	// latest run and runs with open reviews, audited (run.purge).
 	PurgeRuns(actor string, before time.Time, dry bool) (PurgeResult, error)
+	// AuditBackup records a copy of the whole database taken by actor
+	// (audit action "backup", subject "database").
+	AuditBackup(actor string, detail map[string]string) error
 
 	// Replicas: Heartbeat records that server process replica is alive and
 	// returns how many are (itself included) within ttl, so a replica can

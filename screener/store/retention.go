@@ -15,8 +15,19 @@ import (
 
 // Storage cost, retention and health of the store.
 
-// ActionPurge is the audit action of a purge of old runs.
-const ActionPurge = "run.purge"
+// Audit actions of retention and backups.
+const (
+	ActionPurge  = "run.purge"
+	ActionBackup = "backup"
+)
+
+// AuditBackup records that actor took a copy of the whole database (an
+// export of every record), with detail (where to, how).
+func (s *Store) AuditBackup(actor string, detail map[string]string) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		return s.audit(tx, actor, ActionBackup, "database", detail)
+	})
+}
 
 // MinFreeBytes is the free space the store's file system must keep for
 // Writable to pass: below it a write may fail half way through a request.

@@ -344,6 +344,13 @@ func (s *Store) Writable() error {
 	return nil
 }
 
+// AuditBackup records a copy of the whole database taken by actor.
+func (s *Store) AuditBackup(actor string, detail map[string]string) error {
+	return s.write(func(w *wtx) error {
+		return w.audit(actor, store.ActionBackup, "database", detail)
+	})
+}
+
 // Usage returns the bytes principal's saved runs take (their record,
 // report and holdings as stored), for a storage quota.
 func (s *Store) Usage(principal string) (int64, error) {
