@@ -163,6 +163,26 @@ type Summary struct {
 	Screened int            `json:"screened"`
 	Rejected int            `json:"rejected"`
 	ByStatus map[Status]int `json:"by_status"`
+	// Skipped counts the layout lines of the files that are not data rows
+	// (titles, repeated headers, totals, continuation rows), by reason;
+	// they are in neither Screened nor Rejected.
+	Skipped map[string]int `json:"skipped,omitempty"`
+}
+
+// FileColumn says what a reader made of one column of a file: the field it
+// filled (Field, "" when the column was ignored) and what told it (By:
+// "header", "header words", "values (...)").
+type FileColumn struct {
+	Column int    `json:"column"` // 1-based
+	Header string `json:"header"`
+	Field  string `json:"field,omitempty"`
+	By     string `json:"by,omitempty"`
+}
+
+// FileColumns lists the columns of one file as they were used.
+type FileColumns struct {
+	File    string       `json:"file"`
+	Columns []FileColumn `json:"columns"`
 }
 
 // Totals are the report's sums, never adding two currencies.
@@ -181,12 +201,15 @@ const ReportSchema = "screener.report/v1"
 
 // Report is a divestment report: schema screener.report/v1.
 type Report struct {
-	Schema   string       `json:"schema"`
-	AsOf     string       `json:"as_of"` // RFC 3339 instant
-	Lists    []ListInfo   `json:"lists"`
-	Files    []string     `json:"files"`
-	Summary  Summary      `json:"summary"`
-	Totals   Totals       `json:"totals"`
-	Findings []Finding    `json:"findings"`
-	Rejected []ParseError `json:"rejected"`
+	Schema string     `json:"schema"`
+	AsOf   string     `json:"as_of"` // RFC 3339 instant
+	Lists  []ListInfo `json:"lists"`
+	Files  []string   `json:"files"`
+	// FileColumns says, per tabular file, which columns were used as what
+	// and which were ignored.
+	FileColumns []FileColumns `json:"file_columns,omitempty"`
+	Summary     Summary       `json:"summary"`
+	Totals      Totals        `json:"totals"`
+	Findings    []Finding     `json:"findings"`
+	Rejected    []ParseError  `json:"rejected"`
 }

@@ -56,6 +56,20 @@ func (b *ReportBuilder) Err() error { return b.err }
 // AddFile records a file the report covers.
 func (b *ReportBuilder) AddFile(name string) { b.r.Files = append(b.r.Files, name) }
 
+// AddFileLayout records what the reader made of a file: its columns, and
+// the layout lines it skipped by reason.
+func (b *ReportBuilder) AddFileLayout(name string, cols []FileColumn, skipped map[string]int) {
+	if len(cols) > 0 {
+		b.r.FileColumns = append(b.r.FileColumns, FileColumns{File: name, Columns: cols})
+	}
+	for k, n := range skipped {
+		if b.r.Summary.Skipped == nil {
+			b.r.Summary.Skipped = map[string]int{}
+		}
+		b.r.Summary.Skipped[k] += n
+	}
+}
+
 // Add counts one screened position and keeps its finding unless it is clear
 // (or keeps every finding when the report is --all).
 func (b *ReportBuilder) Add(f Finding) {

@@ -171,6 +171,9 @@ func (s *JSONSink) Close(r *Report) error {
 		files = []string{}
 	}
 	s.field(",\n  \"files\": ", files)
+	if len(r.FileColumns) > 0 {
+		s.field(",\n  \"file_columns\": ", r.FileColumns)
+	}
 	s.field(",\n  \"summary\": ", r.Summary)
 	s.field(",\n  \"totals\": ", r.Totals)
 	s.write("\n}\n")

@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/screener/screener/screener"
 	"github.com/screener/screener/screener/funds"
+	"github.com/screener/screener/screener/holdings"
 	"github.com/screener/screener/screener/pipeline"
 	"github.com/screener/screener/screener/store"
 )
@@ -75,7 +76,7 @@ func (s *Server) newRun(job screenJob, rowPortfolio string) (*webRun, error) {
 	opt := screener.Options{USPerson: job.USPerson, Decisions: decisions,
 		Funds: funds.New(fl, s.st.FundHoldings, funds.Options{MaxAge: funds.DefaultMaxAge})}
 	run := pipeline.New(pipeline.Config{Matcher: eng.m, Lists: eng.lists, At: job.AsOf, Options: opt,
-		Portfolio: rowPortfolio})
+		Portfolio: rowPortfolio, Read: holdings.Options{MaxBytes: s.cfg.MaxUpload}})
 	w := &webRun{Run: run, eng: eng, buf: &bytes.Buffer{}}
 	w.js = screener.NewJSONSink(w.buf)
 	if err := w.js.Head(&screener.Report{AsOf: job.AsOf.Format(time.RFC3339), Lists: listInfos(eng.lists)}); err != nil {

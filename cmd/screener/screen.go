@@ -15,6 +15,7 @@ import (
 	"github.com/screener/screener/issuers"
 	"github.com/screener/screener/screener"
 	"github.com/screener/screener/screener/funds"
+	"github.com/screener/screener/screener/holdings"
 	"github.com/screener/screener/screener/listage"
 	"github.com/screener/screener/screener/pipeline"
 	"github.com/screener/screener/screener/report/xlsx"
@@ -84,6 +85,10 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.BoolVar(&c.quiet, "quiet", false, "no progress on stderr")
 	fs.IntVar(&c.maxAge, "list-max-age", listage.DefaultMaxAge, "warn on stderr when a list snapshot is more than this many days old on the as-of date")
 	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a pprof CPU profile of the run to `FILE`")
+	fs.Func("ignore-column", "leave out the column with this header although its values look like identifiers (repeatable)", func(v string) error {
+		readOptions.IgnoreColumns = append(readOptions.IgnoreColumns, v)
+		return nil
+	})
 	fs.StringVar(&c.memprofile, "memprofile", "", "write a pprof heap profile at the end of the run to `FILE`")
 	c.doc.register(fs)
 	fs.IntVar(&c.ltMaxAge, "lookthrough-max-age", funds.DefaultMaxAge, "fund holdings older than this many days are stale: review (RULES.md F-3)")
@@ -257,7 +262,7 @@ func screenFiles(ctx context.Context, files []string, lists []*screener.List, di
 func screenFilesTo(ctx context.Context, files []string, lists []*screener.List, dir *issuers.Directory, at time.Time,
 	opt screener.Options, prog func(pipeline.Progress), out screener.ReportSink) (*screener.Report, error) {
 	run := pipeline.New(pipeline.Config{Matcher: screener.NewMatcher(lists, dir), Lists: lists, At: at, Options: opt,
-		Progress: prog, Serial: serialScreen})
+		Progress: prog, Serial: serialScreen, Read: readOptions})
 	if out != nil {
 		run.Stream(out)
 	}
@@ -271,6 +276,10 @@ func screenFilesTo(ctx context.Context, files []string, lists []*screener.List, 
 
 // serialScreen lets tests compare the parallel path with the one-row path.
 var serialScreen = false
+
+// readOptions are the holdings readers' options of this run (screen
+// --ignore-column).
+var readOptions holdings.Options
 
 // progress returns a reporter that, when stderr is a terminal, writes
 // rows screened, rows per second and (for a plain table, whose bytes are

@@ -254,6 +254,9 @@ func (t *Table) SetPortfolio(p string) {
 	}
 }
 
+// Columns says what each column of the table was used as.
+func (t *Table) Columns() []ColumnUse { return t.c.uses }
+
 // Close closes the file OpenTable opened (a reader given to
 // OpenTableReader is the caller's to close).
 func (t *Table) Close() error {

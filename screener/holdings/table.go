@@ -250,15 +250,9 @@ func ignored(ignore []string, header string) bool {
 	return false
 }
 
-// ColumnUse says what a reader made of one column of a file: the Holding
-// field it filled (Field, "" when the column was ignored) and what told it
-// (By: "header", "header words", "values (...)").
-type ColumnUse struct {
-	Column int    `json:"column"` // 1-based
-	Header string `json:"header"`
-	Field  string `json:"field,omitempty"`
-	By     string `json:"by,omitempty"`
-}
+// ColumnUse says what a reader made of one column of a file (the report's
+// file_columns).
+type ColumnUse = screener.FileColumn
 
 func isIdentifying(f field) bool {
 	for _, x := range identifying {

@@ -42,6 +42,9 @@ type Config struct {
 	// Serial matches one row at a time on one goroutine: the reference the
 	// parallel path is tested against.
 	Serial bool
+	// Read are the holdings readers' options (--ignore-column, a size
+	// limit for spreadsheets).
+	Read holdings.Options
 }
 
 // Progress is how far a run has come.
@@ -60,6 +63,10 @@ type Run struct {
 	rows  int          // rows of files finished
 	cur   atomic.Int64 // rows of the run so far, for Rows
 	files []string
+	// layout of the file being read, for the report (set by the reader,
+	// taken by endFile).
+	cols    []screener.FileColumn
+	skipped map[string]int
 }
 
 // New starts a run.
@@ -93,7 +100,8 @@ func (r *Run) File(ctx context.Context, path string) error {
 		}
 	}
 	return r.rows1(ctx, path, func(s holdings.Sink) error {
-		_, err := holdings.ReadFile(path, s)
+		info, err := holdings.ReadFileWith(path, s, r.cfg.Read)
+		r.cols, r.skipped = info.Columns, info.Skipped
 		return err
 	})
 }
@@ -110,7 +118,8 @@ func (r *Run) Reader(ctx context.Context, name string, rd io.Reader) error {
 		rd = rest
 	}
 	return r.rows1(ctx, name, func(s holdings.Sink) error {
-		_, err := holdings.Read(name, rd, s)
+		info, err := holdings.ReadWith(name, rd, s, r.cfg.Read)
+		r.cols, r.skipped = info.Columns, info.Skipped
 		return err
 	})
 }
@@ -159,6 +168,8 @@ func (r *Run) endFile(name string, n int) error {
 		return fmt.Errorf("write report: %w", err)
 	}
 	r.b.AddFile(name)
+	r.b.AddFileLayout(name, r.cols, r.skipped)
+	r.cols, r.skipped = nil, nil
 	r.rows += n
 	r.cur.Store(int64(r.rows))
 	return nil
@@ -225,6 +236,7 @@ func (r *Run) table(ctx context.Context, t *holdings.Table, name string, size in
 	if err != nil {
 		return err
 	}
+	r.cols = t.Columns()
 	return r.endFile(name, n)
 }
 
