@@ -36,8 +36,10 @@ func TestDecisionsAsAComplianceOfficer(t *testing.T) {
 		entry string // "" = none
 		note  string // in the evidence
 	}{
-		{"CREC H-share resolved by its HKEX code is not CRCC",
-			screener.Holding{Name: "CHINA RAILWAY GROUP LTD H", Ticker: "390", Exchange: "Hong Kong Exchanges And Clearing Ltd"}, screener.StatusClear, "", "identifiers resolve to"},
+		{"CREC H-share: HKEX knows the line (no issuer), its name is CREC's legal name",
+			screener.Holding{Name: "CHINA RAILWAY GROUP LTD H", Ticker: "390", Exchange: "Hong Kong Exchanges And Clearing Ltd"}, screener.StatusClear, "", "legal name of China Railway Group Limited"},
+		{"an exchange line with no issuer and a name alike stays a review",
+			screener.Holding{Name: "CHINA RAILWAY GRP H", Ticker: "390", Exchange: "XHKG"}, screener.StatusReview, "30959", ""},
 		{"CREC A-share resolved by its Shanghai code",
 			screener.Holding{Name: "CHINA RAILWAY GROUP LTD A", Ticker: "601390", Exchange: "XSHG"}, screener.StatusClear, "", "identifiers resolve to"},
 		{"CREC's full legal name is an issuer the master knows",

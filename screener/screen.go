@@ -380,18 +380,20 @@ func (m *Matcher) identityFirst(h *Holding, hits []hit, known []*issuers.Securit
 		return hits
 	}
 	region := holdingRegion(h)
+	// An issuer, not only a security: an exchange list's short name
+	// (HKEX's CHINA RAILWAY) says which line it is, not whose.
 	who := ""
-	if len(known) > 0 {
-		s := known[0]
-		who = s.IssuerName
-		if who == "" {
-			who = s.Name
+	for _, s := range known {
+		if s.IssuerName == "" {
+			continue
 		}
+		who = "the identifiers resolve to " + s.IssuerName
 		if src := s.From.Source; src != "" {
 			who += " (" + src + ")"
 		}
-		who = "the identifiers resolve to " + who
-	} else if m.dir != nil && h.Name != "" {
+		break
+	}
+	if who == "" && m.dir != nil && h.Name != "" {
 		// No identifier resolves, but the name is, legal form and all,
 		// the name of an issuer the security master knows.
 		for _, s := range m.dir.ByIssuerName(h.Name) {
