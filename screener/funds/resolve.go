@@ -3,6 +3,7 @@ package funds
 import (
 	"fmt"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -199,13 +200,22 @@ func (r *Resolver) LookThrough(m *screener.Matcher, h *screener.Holding, direct 
 		lt.HoldingsAsOf = res.set.AsOf
 		lt.Source = fmt.Sprintf("%s sha256:%s", res.set.File, res.set.SHA256)
 	}
-	for i, c := range res.cons {
-		if i >= r.opt.MaxConstituents {
-			lt.Omitted = len(res.cons) - i
+	// Strictest first (CMIC lines at the top), file order within a status;
+	// the cap keeps the strictest.
+	order := make([]int, len(res.cons))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		return res.cons[order[a]].Status.Rank() < res.cons[order[b]].Status.Rank()
+	})
+	for n, i := range order {
+		if n >= r.opt.MaxConstituents {
+			lt.Omitted = len(res.cons) - n
 			break
 		}
-		cc := c.Constituent
-		cc.Path = append([]string{top}, c.Path...)
+		cc := res.cons[i].Constituent
+		cc.Path = append([]string{top}, res.cons[i].Path...)
 		lt.Constituents = append(lt.Constituents, cc)
 	}
 	if res.decider >= 0 {
