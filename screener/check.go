@@ -163,7 +163,11 @@ func (m *Matcher) Query(q, exchange string, at time.Time, us USPerson) (QueryAns
 func (m *Matcher) codeCandidates(code string, at time.Time, us USPerson) []Candidate {
 	var out []Candidate
 	seen := map[string]bool{}
-	for _, mkt := range []string{"XHKG", "XSHG", "XSHE", "BJSE", "XTAI", "XKRX", "JP"} {
+	markets := []string{"XHKG", "XSHG", "XSHE", "BJSE", "XTAI", "XKRX", "JP"}
+	if !isDigits(code) {
+		markets = []string{"US", "CA", "XLON", "DE", "XSWX", "XPAR", "XAMS", "XASX", "XSES", "IN", "RU"}
+	}
+	for _, mkt := range markets {
 		t, err := issuers.TickerOn(code, mkt)
 		if err != nil || t.Key() == "" || seen[t.Key()] {
 			continue
@@ -260,11 +264,28 @@ func queryHolding(q, exchange string) (Holding, string, *issuers.IDError, error)
 		return h, "ticker " + t.Key(), ie, nil
 	}
 	h.Name = q
-	if isDigits(q) {
+	if isDigits(q) || bareLetterCode(q) {
 		h.Warnings = append(h.Warnings, fmt.Sprintf("%q looks like an exchange code without a market: it is ambiguous (2357 is AviChina on HKEX and ASUSTeK on TWSE); give --exchange", q))
 		return h, kindAmbiguous, ie, nil
 	}
 	return h, "name", ie, nil
+}
+
+// bareLetterCode reports whether q, as typed, is a ticker with no market:
+// one to six capital letters, perhaps with a share class (CHL, BRK.B). A
+// name in capitals is longer or has spaces; one typed in small letters is
+// taken as a name.
+func bareLetterCode(q string) bool {
+	code, class, _ := strings.Cut(q, ".")
+	if len(code) < 1 || len(code) > 6 || len(class) > 1 {
+		return false
+	}
+	for i := 0; i < len(code); i++ {
+		if code[i] < 'A' || code[i] > 'Z' {
+			return false
+		}
+	}
+	return class == "" || (class[0] >= 'A' && class[0] <= 'Z')
 }
 
 func isDigits(s string) bool {

@@ -351,6 +351,7 @@ func TestCheckNotIdentified(t *testing.T) {
 		{"bad check digit", "HK0941009538", screener.ReasonNotIdentified, "HK0941009539", screener.StatusReview},
 		{"bad CUSIP check digit", "16941M108", screener.ReasonNotIdentified, "16941M109", screener.StatusReview},
 		{"bare code", "941", screener.ReasonAmbiguous, "XHKG:941", screener.StatusReview},
+		{"bare letter code", "CHL", screener.ReasonAmbiguous, "US:CHL", screener.StatusReview},
 		{"zero-width space is cleaned", "HK0941009539\u200b", "", "", screener.StatusProhibitedLocked},
 		{"full-width letters are folded", "\uff28\uff2b0941009539", "", "", screener.StatusProhibitedLocked},
 		{"BOM and NUL are removed", "\ufeffHK0941\u0000009539", "", "", screener.StatusProhibitedLocked},

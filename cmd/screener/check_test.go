@@ -23,6 +23,10 @@ func TestCheckNeverAllowsTheUnidentified(t *testing.T) {
 		{"Apple ISIN with a bad check digit", "US0378331006", screener.ReasonNotIdentified, screener.StatusReview},
 		{"bare Hong Kong code", "941", screener.ReasonAmbiguous, screener.StatusReview},
 		{"bare Taiwan code", "2357", screener.ReasonAmbiguous, screener.StatusReview},
+		{"bare letter ticker", "AAPL", screener.ReasonAmbiguous, screener.StatusReview},
+		{"bare letter ticker with a class", "BRK.B", screener.ReasonAmbiguous, screener.StatusReview},
+		{"ticker with its market", "AAPL US", "", screener.StatusClear},
+		{"a name in small letters is a name", "Apple Inc", "", screener.StatusClear},
 		{"zero-width space", "HK0941009539\u200b", "", screener.StatusProhibitedLocked},
 		{"full-width", "\uff28\uff2b0941009539", "", screener.StatusProhibitedLocked},
 		{"valid unlisted ISIN", "US0378331005", "", screener.StatusClear},
@@ -44,7 +48,7 @@ func TestCheckNeverAllowsTheUnidentified(t *testing.T) {
 					t.Errorf("%s: %s, want review", tr.Side, tr.Decision)
 				}
 				if tc.status == screener.StatusClear && tr.Decision != screener.DecisionAllow {
-					t.Errorf("%s of a valid unlisted ISIN: %s, want allow", tr.Side, tr.Decision)
+					t.Errorf("%s of an identified unlisted security: %s, want allow", tr.Side, tr.Decision)
 				}
 			}
 		})
