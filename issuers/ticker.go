@@ -580,10 +580,12 @@ var nameMarkets = func() map[string]resolver {
 		}
 	}
 	add(fixed("XHKG"), "Hong Kong Exchanges And Clearing Ltd", "Hong Kong Exchanges and Clearing", "Hong Kong Stock Exchange",
-		"Stock Exchange of Hong Kong", "HKEX", "SEHK")
-	add(fixed("XSHG"), "Shanghai Stock Exchange", "SSE", "SEHKNTL", "Shanghai-Hong Kong Stock Connect")
-	add(fixed("XSHE"), "Shenzhen Stock Exchange", "SZSE", "SEHKSZSE", "Shenzhen-Hong Kong Stock Connect")
-	add(fixed("BJSE"), "Beijing Stock Exchange")
+		"Stock Exchange of Hong Kong", "HKEX", "SEHK", "Hong Kong")
+	// Constituent files name the exchange by its city alone (CSI's
+	// Exchange column: Shanghai, Shenzhen).
+	add(fixed("XSHG"), "Shanghai Stock Exchange", "SSE", "SEHKNTL", "Shanghai-Hong Kong Stock Connect", "Shanghai")
+	add(fixed("XSHE"), "Shenzhen Stock Exchange", "SZSE", "SEHKSZSE", "Shenzhen-Hong Kong Stock Connect", "Shenzhen")
+	add(fixed("BJSE"), "Beijing Stock Exchange", "Beijing")
 	add(fixed("XTAI"), "Taiwan Stock Exchange", "TWSE", "Gretai Securities Market", "Taipei Exchange", "TPEx")
 	add(fixed("XKRX"), "Korea Exchange (Stock Market)", "Korea Exchange (Kosdaq)", "Korea Exchange", "KOSPI", "KOSDAQ", "KSE")
 	add(fixed("JP"), "Tokyo Stock Exchange", "Japan Exchange Group", "TSEJ", "Nagoya Stock Exchange")

@@ -185,6 +185,9 @@ func TestTickerOn(t *testing.T) {
 		{"941", "hong kong exchanges and clearing ltd.", "XHKG:941"},
 		{"1816", "Hong Kong Exchanges And Clearing Ltd", "XHKG:1816"},
 		{"977", "Shenzhen Stock Exchange", "XSHE:000977"},
+		{"600893", "Shanghai", "XSHG:600893"}, // a constituent file's Exchange column: the city
+		{"2", "Shenzhen", "XSHE:000002"},
+		{"941", "Hong Kong", "XHKG:941"},
 		{"601985", "Shanghai Stock Exchange", "XSHG:601985"},
 		{"12450", "Korea Exchange (Stock Market)", "XKRX:012450"},
 		{"5930", "XKRX", "XKRX:005930"},
