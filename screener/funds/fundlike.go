@@ -33,14 +33,42 @@ func FundLike(h *screener.Holding) (string, bool) {
 			return "name " + quote(h.Name) + " (" + w + ")", true
 		}
 	}
+	if !realEstateVehicle(h.Name) {
+		for _, w := range weakNameWords {
+			if hasWord(h.Name, w) {
+				return "name " + quote(h.Name) + " (" + w + ")", true
+			}
+		}
+	}
 	return "", false
 }
+
+// realEstateVehicle reports whether a name says the company is a
+// real-estate investment vehicle: a REIT, or a Japanese "investment
+// corporation" (J-REITs are named "X Fund Investment Corp", "X Real Estate
+// Master Fund"). Such a vehicle owns buildings, not securities, so the word
+// FUND in its name does not make it a fund to look through (RULES.md R-3.3
+// is about funds that hold securities). An explicit fund asset class or a
+// strong fund word (ETF, UCITS, iShares...) still wins.
+func realEstateVehicle(name string) bool {
+	for _, w := range realEstateWords {
+		if hasWord(name, w) {
+			return true
+		}
+	}
+	return false
+}
+
+var realEstateWords = []string{"REIT", "REITS", "REAL ESTATE", "PROPERTY", "PROPERTIES", "FUND INVESTMENT", "INVESTMENT CORP", "INVESTMENT CORPORATION"}
 
 // classWords are asset-class words that mean a fund.
 var classWords = []string{"ETF", "ETFS", "ETP", "FUND", "FUNDS", "MUTUAL", "UCITS", "SICAV", "OEIC", "UNIT TRUST", "INDEX FUND", "CEF"}
 
 // nameWords are words in a security name that mean a fund.
-var nameWords = []string{"ETF", "ETFS", "UCITS", "SICAV", "OEIC", "FUND", "FUNDS", "ISHARES", "SPDR", "XTRACKERS", "LYXOR", "INDEX FD"}
+// FUND and FUNDS are weak: a real-estate vehicle's name may carry them.
+var nameWords = []string{"ETF", "ETFS", "UCITS", "SICAV", "OEIC", "ISHARES", "SPDR", "XTRACKERS", "LYXOR", "INDEX FD"}
+
+var weakNameWords = []string{"FUND", "FUNDS"}
 
 func cashLike(s string) bool {
 	if s == "" {

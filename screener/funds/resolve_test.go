@@ -246,6 +246,9 @@ func TestUnknownFundNeverClear(t *testing.T) {
 		{"fund by asset class", empty, screener.Holding{ISIN: "LU0000000001", Name: "GLOBAL EQUITY SELECTION", AssetClass: "Mutual Fund"}},
 		{"N-PORT registered fund", empty, screener.Holding{CUSIP: "464287234", Name: "EMERGING MARKETS", AssetClass: "RF"}},
 		{"SICAV by name", empty, screener.Holding{Name: "AMUNDI FUNDS SICAV - CHINA EQUITY"}},
+		{"closed-end fund by name", empty, screener.Holding{Name: "MEXICO FUND INC", AssetClass: "Equity"}},
+		{"REIT ETF: the strong word wins", empty, screener.Holding{Name: "ISHARES GLOBAL REIT ETF", AssetClass: "Equity"}},
+		{"real-estate fund with a fund asset class", empty, screener.Holding{Name: "EUROPEAN PROPERTY FUND", AssetClass: "Fund"}},
 		{"holdings unreadable", broken, screener.Holding{ISIN: "XS0000BROKEN", Name: "BROKEN"}},
 	}
 	for _, c := range cases {
@@ -260,6 +263,11 @@ func TestUnknownFundNeverClear(t *testing.T) {
 		{ISIN: apple, Name: "APPLE INC", AssetClass: "Equity"},
 		{Name: "BLK CSH FND TREASURY SL AGENCY", AssetClass: "Money Market"},
 		{Name: "REFUNDABLE DEPOSIT CORP"},
+		// J-REITs own buildings, not securities: FUND in their names
+		// (ACWI's lines, truncated as iShares writes them) is no fund.
+		{Name: "NIPPON BUILDING FUND REIT INC", AssetClass: "Equity"},
+		{Name: "JAPAN METROPOLITAN FUND INVESTMENT", AssetClass: "Equity"},
+		{Name: "NOMURA REAL ESTATE MASTER FUND REI", AssetClass: "Equity"},
 	} {
 		if f := screen(t, empty, h, "2023-06-15"); f.Status != screener.StatusClear {
 			t.Errorf("%s: status %s, want clear", h.Name, f.Status)
