@@ -73,7 +73,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	m := screener.NewMatcher(ls, dir)
 	var st store.Interface
 	if *db != "" {
-		if st, err = openStore(*db, false); err != nil {
+		if st, err = openStoreRead(*db); err != nil {
 			return err
 		}
 		defer st.Close()

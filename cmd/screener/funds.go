@@ -139,7 +139,7 @@ func runFundsList(_ context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	st, err := openStore(*db, false)
+	st, err := openStoreRead(*db)
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func runFundsShow(_ context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintln(stderr, "screener funds show: give --db and one fund ID (or an identifier such as US4642872349)")
 		return errUsage
 	}
-	st, err := openStore(*db, false)
+	st, err := openStoreRead(*db)
 	if err != nil {
 		return err
 	}

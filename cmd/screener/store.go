@@ -47,7 +47,44 @@ func openStore(dsn string, create bool) (store.Interface, error) {
 			return nil, openMissing(dsn, err)
 		}
 	}
-	return store.OpenDSN(context.Background(), dsn, nil)
+	st, err := store.OpenDSN(context.Background(), dsn, nil)
+	return st, lockAdvice(err)
+}
+
+// openStoreRead opens the database dsn names for a command that only
+// reads: a bbolt file read-only (it waits at most 3 s for a writing
+// process, which bbolt lets no reader share), PostgreSQL as usual.
+func openStoreRead(dsn string) (store.Interface, error) {
+	if store.IsURL(dsn) {
+		return openStore(dsn, false)
+	}
+	if _, err := os.Stat(dsn); err != nil {
+		return nil, openMissing(dsn, err)
+	}
+	st, err := store.Open(dsn, &store.Options{ReadOnly: true, Timeout: 3 * time.Second})
+	if err != nil {
+		return nil, lockAdvice(err)
+	}
+	return st, nil
+}
+
+// lockAdvice adds to the refusal of a file another process holds what to
+// do instead.
+func lockAdvice(err error) error {
+	var le *store.LockedError
+	if !errors.As(err, &le) {
+		return err
+	}
+	msg := le.Error()
+	if le.ReadOnly {
+		msg += ". A bbolt file admits no reader beside a writing process: read it through the running server " +
+			"(its web pages or the API), or take a copy with 'screener backup --server URL OUT' and run this command with --db OUT"
+	} else {
+		msg += ". Do this through the running server instead (its web pages or the API with a key), or stop it first"
+	}
+	msg += "; to run the CLI and several servers on one store at once, move it to PostgreSQL: " +
+		"'screener db copy --from " + le.Path + " --to postgres://…', then --db postgres://… (or SCREENER_DB) everywhere"
+	return &screener.Error{Kind: screener.KindConflict, Message: msg, Err: err}
 }
 
 // openMissing explains a database file that cannot be found.
@@ -92,7 +129,7 @@ func (c *readCmd) open(args []string, want int) (store.Interface, []string, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := openStore(*c.db, false)
+	s, err := openStoreRead(*c.db)
 	return s, pos, err
 }
 
@@ -387,7 +424,7 @@ func runRunsShow(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return screener.Errorf(screener.KindInvalid, "run id %q: want a number", pos[0])
 	}
-	s, err := openStore(*c.db, false)
+	s, err := openStoreRead(*c.db)
 	if err != nil {
 		return err
 	}
@@ -617,7 +654,8 @@ func runAuditVerify(args []string, stdout, stderr io.Writer) error {
 	} else if _, err = os.Stat(*db); err != nil {
 		return openMissing(*db, err)
 	} else {
-		s, err = store.Open(*db, &store.Options{ReadOnly: true})
+		s, err = store.Open(*db, &store.Options{ReadOnly: true, Timeout: 3 * time.Second})
+		err = lockAdvice(err)
 	}
 	if err != nil {
 		return err
@@ -769,7 +807,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stdout, "backup from %s written to %s (%d bytes, audit chain verified)\n", *server, pos[0], n)
 		return nil
 	}
-	s, err := openStore(*db, false)
+	s, err := openStoreRead(*db)
 	if err != nil {
 		return err
 	}

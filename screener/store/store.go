@@ -149,7 +149,7 @@ func Open(path string, opt *Options) (*Store, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.Timeout, ReadOnly: o.ReadOnly})
 	if err != nil {
 		if errors.Is(err, bolt.ErrTimeout) {
-			return nil, screener.Errorf(screener.KindConflict, "open %s: the database is in use by another process", path)
+			return nil, lockedError(path, o.ReadOnly)
 		}
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -169,6 +169,7 @@ func Open(path string, opt *Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	writeHolder(path)
 	return s, nil
 }
 
@@ -195,8 +196,14 @@ func migrate(tx *bolt.Tx) error {
 	return meta.Put(keySchema, u64(v))
 }
 
-// Close closes the database file.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the database file (and removes the note naming this
+// process as its holder).
+func (s *Store) Close() error {
+	if !s.db.IsReadOnly() {
+		removeHolder(s.path)
+	}
+	return s.db.Close()
+}
 
 // Path returns the file the store was opened from.
 func (s *Store) Path() string { return s.path }
