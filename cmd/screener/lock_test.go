@@ -41,7 +41,7 @@ func TestCommandsWhileTheFileIsHeld(t *testing.T) {
 		if err == nil || screener.KindOf(err) != screener.KindConflict {
 			t.Fatalf("%v: %v, want a conflict", tc.args, err)
 		}
-		for _, w := range []string{pid, tc.want, "db copy --from " + db} {
+		for _, w := range []string{pid, tc.want, "--db postgres://"} {
 			if !strings.Contains(err.Error(), w) {
 				t.Errorf("%v: %q lacks %q", tc.args, err, w)
 			}

@@ -82,8 +82,7 @@ func lockAdvice(err error) error {
 	} else {
 		msg += ". Do this through the running server instead (its web pages or the API with a key), or stop it first"
 	}
-	msg += "; to run the CLI and several servers on one store at once, move it to PostgreSQL: " +
-		"'screener db copy --from " + le.Path + " --to postgres://…', then --db postgres://… (or SCREENER_DB) everywhere"
+	msg += "; to run the CLI and several servers on one store at once, run them all on PostgreSQL: --db postgres://… (or SCREENER_DB)"
 	return &screener.Error{Kind: screener.KindConflict, Message: msg, Err: err}
 }
 
