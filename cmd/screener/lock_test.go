@@ -36,6 +36,7 @@ func TestCommandsWhileTheFileIsHeld(t *testing.T) {
 	}{
 		{[]string{"runs", "--db", db}, "screener backup --server URL OUT"},
 		{[]string{"keys", "create", "--db", db, "--role", "broker", "k"}, "through the running server"},
+		{[]string{"backup", "--db", db, filepath.Join(t.TempDir(), "copy.db")}, "screener backup --server URL OUT"},
 	} {
 		err := run(context.Background(), tc.args, io.Discard, io.Discard)
 		if err == nil || screener.KindOf(err) != screener.KindConflict {

@@ -806,8 +806,13 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stdout, "backup from %s written to %s (%d bytes, audit chain verified)\n", *server, pos[0], n)
 		return nil
 	}
-	s, err := openStoreRead(*db)
+	// A backup writes its audit record, so the file opens for writing: while
+	// a server holds it, the refusal points at --server.
+	s, err := openStore(*db, false)
 	if err != nil {
+		if screener.KindOf(err) == screener.KindConflict {
+			return fmt.Errorf("%w; for a backup while it serves: screener backup --server URL OUT", err)
+		}
 		return err
 	}
 	defer s.Close()
