@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -382,9 +383,10 @@ func TestReviewNotSettledByUpload(t *testing.T) {
 }
 
 // At most UploadsPerPrincipal uploads of one principal run at once: the
-// next gets 429 with Retry-After, before its body is read.
+// next waits UploadWait for a slot, then gets 429 with Retry-After, before
+// its body is read.
 func TestUploadConcurrencyLimit(t *testing.T) {
-	f := newFixture(t, func(c *Config) { c.UploadsTotal = 10 })
+	f := newFixture(t, func(c *Config) { c.UploadsTotal = 10; c.UploadWait = 150 * time.Millisecond })
 	demo := []byte("ISIN,Quantity\nUS0378331005,5\n")
 	fm := f.login(RoleFundManager)
 	for i := 0; i < f.srv.cfg.UploadsPerPrincipal; i++ {
@@ -392,7 +394,11 @@ func TestUploadConcurrencyLimit(t *testing.T) {
 			t.Fatal("could not take an upload slot")
 		}
 	}
+	start := time.Now()
 	w := fm.uploadTo("Book", "h.csv", demo)
+	if waited := time.Since(start); waited < 150*time.Millisecond {
+		t.Errorf("the refused upload waited %v, want the 150ms UploadWait", waited)
+	}
 	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "" {
 		t.Errorf("upload while %d run: %d (Retry-After %q), want 429 with Retry-After", f.srv.cfg.UploadsPerPrincipal, w.Code, w.Header().Get("Retry-After"))
 	}
@@ -527,5 +533,56 @@ func TestPurgeAPI(t *testing.T) {
 	}
 	if w := f.api("POST", "/api/v1/admin/purge", RoleBroker, `{"retention_days": 30}`); w.Code != http.StatusForbidden {
 		t.Errorf("purge with a broker key: %d, want 403", w.Code)
+	}
+}
+
+// An upload beyond the limit queues: when a slot frees within UploadWait
+// it runs (a broker's burst of uploads is screened, not refused); the
+// queue of one principal is bounded.
+func TestUploadWaitsForASlot(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.UploadsTotal = 10; c.UploadWait = 20 * time.Second })
+	demo := []byte("ISIN,Quantity\nUS0378331005,5\n")
+	fm := f.login(RoleFundManager)
+	for i := 0; i < f.srv.cfg.UploadsPerPrincipal; i++ {
+		if ok, _ := f.srv.uploads.acquire("fund_manager1"); !ok {
+			t.Fatal("could not take an upload slot")
+		}
+	}
+	done := make(chan int)
+	go func() { done <- fm.uploadTo("Book", "h.csv", demo).Code }()
+	select {
+	case code := <-done:
+		t.Fatalf("upload ran (%d) while every slot was taken", code)
+	case <-time.After(100 * time.Millisecond):
+	}
+	f.srv.uploads.release("fund_manager1")
+	select {
+	case code := <-done:
+		if code != http.StatusSeeOther {
+			t.Errorf("queued upload after a slot freed: %d, want 303", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("queued upload did not run after a slot freed")
+	}
+	// A full queue refuses at once.
+	u := newUploadSlots(1, 10)
+	u.acquire("a")
+	u.waiting["a"] = maxWaitingPer
+	start := time.Now()
+	if ok, mine := u.await(context.Background(), "a", time.Minute); ok || !mine {
+		t.Errorf("past a full queue: ok %v mine %v, want refused as the principal's limit", ok, mine)
+	}
+	if time.Since(start) > 5*time.Second {
+		t.Error("a full queue made the upload wait")
+	}
+	// A request that ends stops waiting.
+	delete(u.waiting, "a")
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if ok, _ := u.await(ctx, "a", time.Minute); ok {
+		t.Error("await took a slot that was never freed")
+	}
+	if u.waiting["a"] != 0 {
+		t.Errorf("waiting count %d after the wait ended, want 0", u.waiting["a"])
 	}
 }

@@ -13,8 +13,9 @@ import (
 )
 
 // Bounded work for uploads: at most Config.UploadsPerPrincipal uploads of
-// one user or key at a time and Config.UploadsTotal in all (429 with
-// Retry-After beyond), and a storage quota per principal (413 once its
+// one user or key at a time and Config.UploadsTotal in all; an upload
+// beyond waits up to Config.UploadWait for a slot (a queue of at most
+// maxWaitingPer a principal), then gets 429 with Retry-After, and a storage quota per principal (413 once its
 // saved runs take Config.Quota bytes). The counters live in this process:
 // each replica bounds its own memory.
 
@@ -26,21 +27,72 @@ const (
 
 // uploadSlots counts running uploads per principal and in all.
 type uploadSlots struct {
-	mu     sync.Mutex
-	per    map[string]int
-	total  int
-	maxPer int
-	maxAll int
+	mu      sync.Mutex
+	per     map[string]int
+	waiting map[string]int // uploads of a principal queued for a slot
+	total   int
+	maxPer  int
+	maxAll  int
+	freed   chan struct{} // closed (and replaced) whenever a slot frees
 }
 
+// maxWaitingPer is how many uploads of one principal may queue for a slot;
+// beyond, the next is refused at once (the queue holds connections open).
+const maxWaitingPer = 16
+
+// DefaultUploadWait is how long an upload waits for a free slot before
+// its 429.
+const DefaultUploadWait = 60 * time.Second
+
 func newUploadSlots(per, all int) *uploadSlots {
-	return &uploadSlots{per: map[string]int{}, maxPer: per, maxAll: all}
+	return &uploadSlots{per: map[string]int{}, waiting: map[string]int{}, maxPer: per, maxAll: all, freed: make(chan struct{})}
 }
 
 // acquire takes a slot for who, or reports which limit is full.
 func (u *uploadSlots) acquire(who string) (ok bool, mine bool) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
+	return u.acquireLocked(who)
+}
+
+// await takes a slot for who, waiting up to d for one to free (a broker's
+// burst of uploads queues instead of failing), unless ctx ends first or
+// maxWaitingPer of who's uploads wait already.
+func (u *uploadSlots) await(ctx context.Context, who string, d time.Duration) (ok bool, mine bool) {
+	u.mu.Lock()
+	if ok, mine = u.acquireLocked(who); ok || d <= 0 || u.waiting[who] >= maxWaitingPer {
+		u.mu.Unlock()
+		return ok, mine
+	}
+	u.waiting[who]++
+	defer func() {
+		u.mu.Lock()
+		if u.waiting[who]--; u.waiting[who] <= 0 {
+			delete(u.waiting, who)
+		}
+		u.mu.Unlock()
+	}()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for {
+		freed := u.freed
+		u.mu.Unlock()
+		select {
+		case <-freed:
+		case <-timer.C:
+			return false, mine
+		case <-ctx.Done():
+			return false, mine
+		}
+		u.mu.Lock()
+		if ok, mine = u.acquireLocked(who); ok {
+			u.mu.Unlock()
+			return true, false
+		}
+	}
+}
+
+func (u *uploadSlots) acquireLocked(who string) (ok bool, mine bool) {
 	if u.per[who] >= u.maxPer {
 		return false, true
 	}
@@ -59,6 +111,8 @@ func (u *uploadSlots) release(who string) {
 	if u.per[who]--; u.per[who] <= 0 {
 		delete(u.per, who)
 	}
+	close(u.freed)
+	u.freed = make(chan struct{})
 }
 
 // uploadRetryAfter is the Retry-After of a refused upload, in seconds.
@@ -72,7 +126,7 @@ func (s *Server) uploadGate(next echo.HandlerFunc) echo.HandlerFunc {
 		if p == nil {
 			return errUnauthorized
 		}
-		ok, mine := s.uploads.acquire(p.Name)
+		ok, mine := s.uploads.await(c.Request().Context(), p.Name, s.cfg.UploadWait)
 		if !ok {
 			c.Response().Header().Set("Retry-After", strconv.Itoa(uploadRetryAfter))
 			if mine {

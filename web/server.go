@@ -62,9 +62,12 @@ type Config struct {
 	ListMaxAge int
 	// UploadsPerPrincipal is how many uploads one user or key may run at
 	// once (0: DefaultUploadsPerPrincipal); UploadsTotal how many all
-	// together (0: the number of CPUs, at least 2). Beyond: 429.
+	// together (0: the number of CPUs, at least 2).
 	UploadsPerPrincipal int
 	UploadsTotal        int
+	// UploadWait is how long an upload beyond those limits waits for a
+	// slot before its 429 (0: DefaultUploadWait; negative: no wait).
+	UploadWait time.Duration
 	// Quota is the stored bytes one principal's runs may take before its
 	// uploads are refused (413); 0 means DefaultQuota, negative no quota.
 	Quota int64
@@ -160,6 +163,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.UploadsPerPrincipal <= 0 {
 		cfg.UploadsPerPrincipal = DefaultUploadsPerPrincipal
+	}
+	if cfg.UploadWait == 0 {
+		cfg.UploadWait = DefaultUploadWait
 	}
 	if cfg.UploadsTotal <= 0 {
 		cfg.UploadsTotal = defaultUploadsTotal()

@@ -70,6 +70,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	level := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	maxAge := fs.Int("list-max-age", listage.DefaultMaxAge, "warn (pages, API Warning header, log) when a list snapshot in use is more than this many days old")
 	perUser := fs.Int("uploads-per-user", web.DefaultUploadsPerPrincipal, "uploads one user or API key may run at once")
+	uploadWait := fs.Duration("upload-wait", web.DefaultUploadWait, "how long an upload beyond --uploads-per-user waits for a slot before its 429 (negative: none)")
 	quota := fs.Int64("quota", web.DefaultQuota>>20, "stored MB one user's or key's runs may take before uploads are refused (negative: none)")
 	retention := fs.Int("retention", 0, "purge runs older than `DAYS` at start and daily (0: keep every run)")
 	sample := fs.Int("log-sample", 100, "log one in N requests that went well (errors and slow requests always)")
@@ -108,7 +109,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	srv, err := web.New(web.Config{Store: st, Lists: ls, Dir: dir, Logger: log, Secure: *cert != "",
-		MaxUpload: *maxUpload << 20, RateLimit: *rate, ListMaxAge: *maxAge, UploadsPerPrincipal: *perUser, Quota: quotaBytes(*quota),
+		MaxUpload: *maxUpload << 20, RateLimit: *rate, ListMaxAge: *maxAge, UploadsPerPrincipal: *perUser, UploadWait: *uploadWait, Quota: quotaBytes(*quota),
 		Retention: time.Duration(*retention) * 24 * time.Hour, LogSample: *sample, TrustProxy: *trustProxy,
 		LookthroughMaxAge: *ltMaxAge})
 	if err != nil {

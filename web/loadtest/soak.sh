@@ -11,7 +11,7 @@
 #   - wrk, CONNECTIONS (64) connections, POST /api/v1/check (check.lua);
 #   - UPLOADERS (4) loops uploading testdata/demo/holdings.csv to
 #     POST /api/v1/screen, two per key (so the per-key concurrency limit
-#     and, later, the quota answer 429 and 413: expected, not failures);
+#     queues uploads, and later the quota answers 413: expected, not failures);
 #   - LOGINS (2) loops of failed sign-ins (wrong passwords for a real user
 #     and for made-up names), which the sign-in throttle answers 401 then
 #     429.
