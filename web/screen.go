@@ -54,9 +54,25 @@ func (res *screened) done() {
 // rows are held.
 type webRun struct {
 	*pipeline.Run
-	eng *engine
-	buf *bytes.Buffer
-	js  *screener.JSONSink
+	eng     *engine
+	buf     *bytes.Buffer
+	js      *screener.JSONSink
+	reviews *reviewTee
+}
+
+// reviewTee passes findings to the report's sink and keeps the review
+// findings, which the store keeps as open reviews (so it need not decode
+// the report again to find them).
+type reviewTee struct {
+	screener.ReportSink
+	reviews []screener.Finding
+}
+
+func (t *reviewTee) Finding(f *screener.Finding) error {
+	if f.Status == screener.StatusReview && f.Entry != nil {
+		t.reviews = append(t.reviews, *f)
+	}
+	return t.ReportSink.Finding(f)
 }
 
 // newRun prepares one screening run against the current lists and the
@@ -82,7 +98,8 @@ func (s *Server) newRun(job screenJob, rowPortfolio string) (*webRun, error) {
 	if err := w.js.Head(&screener.Report{AsOf: job.AsOf.Format(time.RFC3339), Lists: listInfos(eng.lists)}); err != nil {
 		return nil, err
 	}
-	run.Stream(w.js)
+	w.reviews = &reviewTee{ReportSink: w.js}
+	run.Stream(w.reviews)
 	return w, nil
 }
 
@@ -96,7 +113,7 @@ func (s *Server) finishRun(job screenJob, w *webRun, files []string, inputs []st
 	// Uploads list every position that is not clear.
 	findings := rep.Summary.Screened - rep.Summary.ByStatus[screener.StatusClear]
 	id, err := s.st.SaveRun(store.Run{Portfolio: job.Portfolio, User: job.User, AsOf: job.AsOf, Files: files,
-		Inputs: inputs, Report: w.buf.Bytes(), SnapshotIDs: w.eng.ids, Summary: &rep.Summary, Findings: findings,
+		Inputs: inputs, Report: w.buf.Bytes(), SnapshotIDs: w.eng.ids, Summary: &rep.Summary, Findings: findings, Reviews: w.reviews.reviews,
 		AnyPortfolio: job.Any})
 	if err != nil {
 		return nil, err

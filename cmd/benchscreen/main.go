@@ -6,7 +6,10 @@
 // times each, measuring the wall time and peak RSS of each child process.
 //
 // It prints every run, the medians, the ratio screen/floor (target ≤ 2×)
-// and the peak RSS of screen (target < 150 MB). It asserts nothing about
+// and the peak RSS of screen (target < 150 MB). With -upload (the default)
+// each run also uploads the file to POST /api/v1/screen of a `screener
+// serve` child on loopback, and it prints upload/screen (target ≤ 1.3×) and
+// the server's RSS after the uploads (target < 300 MB). It asserts nothing about
 // time, because the machine is shared and noisy: it reports, and exits
 // non-zero only when a build or a run fails.
 //
@@ -37,8 +40,10 @@ import (
 
 // Targets from the product brief; reported, never asserted.
 const (
-	targetRatio = 2.0
-	targetRSSMB = 150.0
+	targetRatio       = 2.0
+	targetRSSMB       = 150.0
+	targetUploadRatio = 1.3   // upload / CLI screen
+	targetServerRSSMB = 300.0 // the server after the uploads
 )
 
 func main() {
@@ -54,12 +59,13 @@ func main() {
 }
 
 type config struct {
-	rows []int64
-	runs int
-	seed uint64
-	keep bool
-	repo string
-	args []string // extra arguments for screen
+	rows   []int64
+	runs   int
+	seed   uint64
+	keep   bool
+	upload bool
+	repo   string
+	args   []string // extra arguments for screen
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -70,6 +76,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&c.runs, "runs", 3, "runs of each program per size (alternating)")
 	fs.Uint64Var(&c.seed, "seed", 1, "generator seed")
 	fs.BoolVar(&c.keep, "keep", false, "keep the temporary directory (binaries and generated files)")
+	fs.BoolVar(&c.upload, "upload", true, "also upload each file to POST /api/v1/screen of a `screener serve` child (the web path), in the same alternation")
 	fs.StringVar(&c.repo, "repo", "", "module root (default: found from the working directory)")
 	screenArgs := fs.String("screen-args", "", "extra flags for screen, space-separated (e.g. \"--as-of 2025-12-31\")")
 	if err := fs.Parse(args); err != nil {
@@ -143,7 +150,14 @@ func bench(ctx context.Context, c config, rows int64, tmp, screener, floor strin
 	fmt.Fprintf(stdout, "\n== %d rows, %.1f MB (generated in %v, seed %d)\n", rows, mb, gen.wall.Round(time.Millisecond), c.seed)
 	screenArgs := append([]string{"screen", "--format", "json", "--out", os.DevNull}, c.args...)
 	screenArgs = append(screenArgs, file)
-	var floors, screens []measurement
+	var floors, screens, uploads []measurement
+	var srv *server
+	if c.upload {
+		if srv, err = startServer(ctx, screener, tmp); err != nil {
+			return err
+		}
+		defer srv.stop()
+	}
 	fmt.Fprintf(stdout, "%-8s %4s %10s %10s %10s %9s\n", "program", "run", "wall", "user", "sys", "peak RSS")
 	for i := 1; i <= c.runs; i++ {
 		m, out, err := measure(ctx, floor, file)
@@ -160,6 +174,16 @@ func bench(ctx context.Context, c config, rows int64, tmp, screener, floor strin
 		}
 		screens = append(screens, m)
 		fmt.Fprintln(stdout, line("screen", i, m))
+		if srv != nil {
+			wall, err := srv.upload(ctx, file, "portfolio=bench"+strconv.Itoa(i))
+			if err != nil {
+				return err
+			}
+			now, _ := srv.rss()
+			m := measurement{wall: wall, rssKB: now}
+			uploads = append(uploads, m)
+			fmt.Fprintf(stdout, "%-8s %4d %10v %10s %10s %7.1fMB (server RSS after)\n", "upload", i, wall.Round(time.Millisecond), "-", "-", float64(now)/1024)
+		}
 	}
 	f, s := median(floors), median(screens)
 	ratio := s.wall.Seconds() / f.wall.Seconds()
@@ -171,6 +195,15 @@ func bench(ctx context.Context, c config, rows int64, tmp, screener, floor strin
 	fmt.Fprintf(stdout, "ratio    screen/floor %.2fx (target <= %.0fx: %s)\n", ratio, targetRatio, verdict(ratio <= targetRatio))
 	fmt.Fprintf(stdout, "peak RSS screen %.1f MB, floor %.1f MB (target < %.0f MB: %s)\n",
 		peakMB, float64(median(floors).rssKB)/1024, targetRSSMB, verdict(peakMB < targetRSSMB))
+	if srv != nil {
+		u := median(uploads)
+		ur := u.wall.Seconds() / s.wall.Seconds()
+		now, hwm := srv.rss()
+		fmt.Fprintf(stdout, "upload   median %v: upload/screen %.2fx (target <= %.1fx: %s)\n",
+			u.wall.Round(time.Millisecond), ur, targetUploadRatio, verdict(ur <= targetUploadRatio))
+		fmt.Fprintf(stdout, "server   RSS after %d uploads %.1f MB, peak %.1f MB (target < %.0f MB: %s)\n", len(uploads),
+			float64(now)/1024, float64(hwm)/1024, targetServerRSSMB, verdict(float64(now)/1024 < targetServerRSSMB))
+	}
 	return nil
 }
 

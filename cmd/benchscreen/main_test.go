@@ -64,3 +64,20 @@ func TestMeasure(t *testing.T) {
 		t.Errorf("failing child: err = %v, want its stderr", err)
 	}
 }
+
+// A small run end to end: builds both programs, screens and uploads the
+// generated file, and prints every figure with its target.
+func TestSmallRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the screener and starts a server")
+	}
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"-rows", "3000", "-runs", "1"}, &out, &errb); err != nil {
+		t.Fatalf("%v\n%s%s", err, out.String(), errb.String())
+	}
+	for _, want := range []string{"floor counted 3001 records", "ratio    screen/floor", "upload/screen", "server   RSS after 1 uploads"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+}

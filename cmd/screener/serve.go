@@ -76,6 +76,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sample := fs.Int("log-sample", 100, "log one in N requests that went well (errors and slow requests always)")
 	trustProxy := fs.Bool("trust-proxy", false, "behind a reverse proxy: take the client address from X-Forwarded-For (sign-in throttling)")
 	ltMaxAge := fs.Int("lookthrough-max-age", funds.DefaultMaxAge, "fund holdings older than this many days are stale: review (RULES.md F-3)")
+	cpuprofile := fs.String("cpuprofile", "", "write a pprof CPU profile of the whole time the server runs to `FILE` (written at shutdown)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -91,6 +92,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return screener.Errorf(screener.KindInvalid, "--log-level %q: want debug, info, warn or error", *level)
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lv}))
+	if *cpuprofile != "" {
+		stop, err := startCPUProfile(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 
 	st, err := openStore(*db, true)
 	if err != nil {

@@ -116,27 +116,11 @@ type openReview struct {
 	Finding screener.Finding `json:"finding"`
 }
 
-// noteReviews records the review findings of a saved run's report in tx.
-func noteReviews(tx *bolt.Tx, run uint64, portfolio string, report []byte) error {
-	var rep struct {
-		Findings []json.RawMessage `json:"findings"`
-	}
-	if err := json.Unmarshal(report, &rep); err != nil {
-		return nil // not a screener report: nothing to review
-	}
+// noteReviews records a saved run's review findings in tx.
+func noteReviews(tx *bolt.Tx, portfolio string, reviews []OpenReview) error {
 	b := tx.Bucket(bucketOpenReviews)
-	for _, raw := range rep.Findings {
-		var head struct {
-			Status screener.Status `json:"status"`
-		}
-		if err := json.Unmarshal(raw, &head); err != nil || head.Status != screener.StatusReview {
-			continue
-		}
-		var f screener.Finding
-		if err := json.Unmarshal(raw, &f); err != nil || f.Entry == nil {
-			continue
-		}
-		if err := putJSON(b, openReviewKey(portfolio, f.Key, f.Entry.List, f.Entry.ID), openReview{Run: run, Finding: f}); err != nil {
+	for _, o := range reviews {
+		if err := putJSON(b, openReviewKey(portfolio, o.Finding.Key, o.Finding.Entry.List, o.Finding.Entry.ID), openReview(o)); err != nil {
 			return err
 		}
 	}
@@ -163,7 +147,7 @@ func migrateOwners(tx *bolt.Tx) error {
 			first[info.Portfolio] = info.User
 		}
 		if rep := reports.Get(k); rep != nil {
-			if err := noteReviews(tx, info.ID, info.Portfolio, copyBytes(rep)); err != nil {
+			if err := noteReviews(tx, info.Portfolio, ReportReviews(info.ID, copyBytes(rep))); err != nil {
 				return err
 			}
 		}

@@ -165,6 +165,22 @@ type OpenReview struct {
 	Finding screener.Finding `json:"finding"`
 }
 
+// RunReviews returns the review findings of run, saved as id: those its
+// writer gave (Run.Reviews, when Run.Summary is set), else those decoded
+// from its report.
+func RunReviews(id uint64, run Run) []OpenReview {
+	if run.Summary == nil {
+		return ReportReviews(id, run.Report)
+	}
+	var out []OpenReview
+	for _, f := range run.Reviews {
+		if f.Status == screener.StatusReview && f.Entry != nil {
+			out = append(out, OpenReview{Run: id, Finding: f})
+		}
+	}
+	return out
+}
+
 // ReportReviews returns the review findings of a report (none when it is
 // not a screener report), as noteReviews keeps them.
 func ReportReviews(run uint64, report []byte) []OpenReview {

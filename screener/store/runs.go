@@ -35,8 +35,12 @@ type Run struct {
 	// and number of findings as its writer counted them: SaveRun then
 	// takes them as they are instead of decoding the report again (a
 	// report of a million rows is tens of megabytes).
-	Summary     *screener.Summary
-	Findings    int
+	Summary  *screener.Summary
+	Findings int
+	// Reviews, when Summary is set, are the report's review findings as
+	// its writer saw them go past: SaveRun keeps them as open reviews
+	// without decoding the report for them.
+	Reviews     []screener.Finding
 	SnapshotIDs []uint64  // stored snapshots the run screened against
 	SavedAt     time.Time // set by SaveRun
 	// AnyPortfolio lets User save into a portfolio another principal owns
@@ -194,7 +198,7 @@ func (s *Store) SaveRun(run Run) (uint64, error) {
 		if err := putJSON(pb, []byte(run.Portfolio), p); err != nil {
 			return err
 		}
-		if err := noteReviews(tx, id, run.Portfolio, run.Report); err != nil {
+		if err := noteReviews(tx, run.Portfolio, RunReviews(id, run)); err != nil {
 			return err
 		}
 		snaps := make([]string, len(run.SnapshotIDs))

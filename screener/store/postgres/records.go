@@ -402,7 +402,7 @@ func (s *Store) SaveRun(run store.Run) (uint64, error) {
 			run.Portfolio, int64(info.ID), prec); err != nil {
 			return err
 		}
-		for _, o := range store.ReportReviews(info.ID, run.Report) {
+		for _, o := range store.RunReviews(info.ID, run) {
 			rec, err := enc(o)
 			if err != nil {
 				return err

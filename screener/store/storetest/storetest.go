@@ -942,6 +942,26 @@ func testRunInputs(t *testing.T, open Opener) {
 	if len(recs) != 1 || recs[0].Detail["inputs_sha256"] != run.Inputs[0].SHA256 || recs[0].Detail["holdings"] != "4990" {
 		t.Errorf("run audit record %+v", recs)
 	}
+	// With its summary given, the run's open reviews are those its writer
+	// gave, not decoded from the report: here none, then one.
+	if rs, err := s.OpenReviews(); err != nil || len(rs) != 0 {
+		t.Errorf("open reviews of a run given no reviews: %+v, %v", rs, err)
+	}
+	var rep screener.Report
+	if err := json.Unmarshal(run.Report, &rep); err != nil {
+		t.Fatal(err)
+	}
+	clearOne := rep.Findings[0]
+	clearOne.Status, clearOne.Line = screener.StatusClear, 18
+	run.Reviews = []screener.Finding{rep.Findings[0], clearOne}
+	id2, err := s.SaveRun(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := s.OpenReviews()
+	if err != nil || len(rs) != 1 || rs[0].Run != id2 || rs[0].Finding.Line != 17 || rs[0].Finding.Entry.ID != "30923" {
+		t.Errorf("open reviews of a run given its reviews: %+v, %v", rs, err)
+	}
 	verify(t, s)
 }
 
