@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"time"
 	"unicode"
@@ -156,8 +157,13 @@ func (s *Server) screenFile(ctx context.Context, job screenJob, name string, r i
 		return nil, wrapBodyErr(err, "read the file")
 	}
 	res, err := s.finishRun(job, run, []string{name}, []store.Input{{Name: name, Bytes: d.Size(), SHA256: d.SHA256()}})
-	if err == nil {
-		res.big = d.Size() >= bigUpload
+	if err == nil && d.Size() >= bigUpload {
+		// The run's chunks, memo and matcher work are garbage now: give
+		// them back before the answer goes out (so the server is small
+		// again by the time the client has its report), and the report
+		// buffer itself once it is sent (done).
+		debug.FreeOSMemory()
+		res.big = true
 	}
 	return res, err
 }
