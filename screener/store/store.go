@@ -48,6 +48,10 @@
 // change) is written in the same transaction as its audit record, so both
 // land or neither does. Values are decoded inside their transaction; no
 // bbolt slice leaves this package.
+//
+// Dump and Load (dump.go) yield and take every record in the store-neutral
+// form of copy.go, so Copy can move a whole store between this file and
+// PostgreSQL (or another file) and verify the copy.
 package store
 
 import (

@@ -58,3 +58,11 @@ func TestPostgresConcurrent(t *testing.T) {
 		return openPostgresAt(t, dsn, clock), openPostgresAt(t, dsn, clock)
 	})
 }
+
+func TestCopyBoltToBolt(t *testing.T) { storetest.CopyRoundTrip(t, openBolt, openBolt) }
+
+func TestCopyBoltToPostgres(t *testing.T) { storetest.CopyRoundTrip(t, openBolt, openPostgres) }
+
+func TestCopyPostgresToPostgres(t *testing.T) {
+	storetest.CopyRoundTrip(t, openPostgres, openPostgres)
+}
