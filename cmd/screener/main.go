@@ -43,7 +43,7 @@ Commands:
   users     add users of the web app
   keys      create API keys for brokers
   generate  write a realistic holdings CSV for benchmarks
-  db        migrate or show the schema of a database (bbolt file or postgres://)
+  db        migrate, show or copy a database (bbolt file or postgres://)
 
 Run 'screener COMMAND --help' for a command's flags and examples.
 `
