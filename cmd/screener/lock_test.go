@@ -37,12 +37,13 @@ func TestCommandsWhileTheFileIsHeld(t *testing.T) {
 		{[]string{"runs", "--db", db}, "screener backup --server URL OUT"},
 		{[]string{"keys", "create", "--db", db, "--role", "broker", "k"}, "through the running server"},
 		{[]string{"backup", "--db", db, filepath.Join(t.TempDir(), "copy.db")}, "screener backup --server URL OUT"},
+		{[]string{"db", "copy", "--from", db, "--to", filepath.Join(t.TempDir(), "copy.db")}, "screener backup --server URL OUT"},
 	} {
 		err := run(context.Background(), tc.args, io.Discard, io.Discard)
 		if err == nil || screener.KindOf(err) != screener.KindConflict {
 			t.Fatalf("%v: %v, want a conflict", tc.args, err)
 		}
-		for _, w := range []string{pid, tc.want, "--db postgres://"} {
+		for _, w := range []string{pid, tc.want, "--db postgres://", "screener db copy --from FILE"} {
 			if !strings.Contains(err.Error(), w) {
 				t.Errorf("%v: %q lacks %q", tc.args, err, w)
 			}

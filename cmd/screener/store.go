@@ -82,7 +82,7 @@ func lockAdvice(err error) error {
 	} else {
 		msg += ". Do this through the running server instead (its web pages or the API with a key), or stop it first"
 	}
-	msg += "; to run the CLI and several servers on one store at once, run them all on PostgreSQL: --db postgres://… (or SCREENER_DB)"
+	msg += "; to run the CLI and several servers on one store at once, run them all on PostgreSQL: --db postgres://… (or SCREENER_DB), after moving this file there with 'screener db copy --from FILE --to postgres://…'"
 	return &screener.Error{Kind: screener.KindConflict, Message: msg, Err: err}
 }
 
