@@ -146,6 +146,7 @@ func (s *Server) screenFile(ctx context.Context, job screenJob, name string, r i
 	if err != nil {
 		return nil, err
 	}
+	start := time.Now()
 	d := pipeline.NewDigest()
 	tee := io.TeeReader(r, d)
 	if err := run.Reader(ctx, name, tee); err != nil {
@@ -156,7 +157,12 @@ func (s *Server) screenFile(ctx context.Context, job screenJob, name string, r i
 	if _, err := io.Copy(io.Discard, tee); err != nil {
 		return nil, wrapBodyErr(err, "read the file")
 	}
+	screened := time.Now()
 	res, err := s.finishRun(job, run, []string{name}, []store.Input{{Name: name, Bytes: d.Size(), SHA256: d.SHA256()}})
+	if err == nil {
+		s.log.Debug("upload screened", "portfolio", job.Portfolio, "bytes", d.Size(), "rows", res.Report.Summary.Rows,
+			"read_and_screen", screened.Sub(start), "save", time.Since(screened), "report_bytes", len(res.JSON))
+	}
 	if err == nil && d.Size() >= bigUpload {
 		// The run's chunks, memo and matcher work are garbage now: give
 		// them back before the answer goes out (so the server is small
