@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -88,5 +91,31 @@ func TestDBCopyFileToPostgresAndBack(t *testing.T) {
 	_, _, err := runCmd(t, "db", "copy", "--from", src, "--to", dsn)
 	if screener.KindOf(err) != screener.KindConflict || !strings.Contains(err.Error(), "is not empty") {
 		t.Errorf("copy into a database holding records: %v; want a not-empty conflict", err)
+	}
+}
+
+// TestDBCopyRefusesABrokenChain: a source whose audit log was altered is
+// refused before anything is written, and the file made for the copy is
+// removed.
+func TestDBCopyRefusesABrokenChain(t *testing.T) {
+	src, _, _ := populatedFile(t)
+	raw, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(raw, []byte(`"actor":"compliance"`)) {
+		t.Fatal("the grant's audit record is not in the file")
+	}
+	raw = bytes.ReplaceAll(raw, []byte(`"actor":"compliance"`), []byte(`"actor":"compliancE"`))
+	if err := os.WriteFile(src, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(t.TempDir(), "copy.db")
+	_, _, err = runCmd(t, "db", "copy", "--from", src, "--to", dst)
+	if err == nil || !strings.Contains(err.Error(), "audit chain does not verify") || !strings.Contains(err.Error(), "hash mismatch") {
+		t.Errorf("copy of a tampered file: %v; want the source's chain refused", err)
+	}
+	if _, err := os.Stat(dst); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the destination file is left behind: %v", err)
 	}
 }
