@@ -98,16 +98,18 @@ const apiBodyLimit = 1 << 20
 
 // Server is the web app and the API. It is an http.Handler.
 type Server struct {
-	cfg    Config
-	st     store.Interface
-	log    *slog.Logger
-	e      *echo.Echo
-	eng    atomic.Pointer[engine]
-	engMu  sync.Mutex // serialises reloads
-	keys   keyCache
-	limit  *limiter
-	pages  map[string]pageTemplate
-	loaded atomic.Bool
+	cfg Config
+	st  store.Interface
+	log *slog.Logger
+	e   *echo.Echo
+	eng atomic.Pointer[engine]
+	// ageCache is listAges' last answer (listage.go).
+	ageCache atomic.Pointer[ageCache]
+	engMu    sync.Mutex // serialises reloads
+	keys     keyCache
+	limit    *limiter
+	pages    map[string]pageTemplate
+	loaded   atomic.Bool
 	// wall is the real clock of sign-in throttling (the store stamps
 	// failures with its own clock; tests set both).
 	wall func() time.Time
