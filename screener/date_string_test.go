@@ -14,6 +14,9 @@ func TestDateString(t *testing.T) {
 		if got := d.String(); got != want {
 			t.Errorf("%#v.String() = %q, want %q", d, got, want)
 		}
+		if b, err := d.MarshalJSON(); err != nil || string(b) != `"`+want+`"` {
+			t.Errorf("%#v.MarshalJSON() = %s, %v, want %q", d, b, err, want)
+		}
 	}
 	if (Date{}).String() != "" {
 		t.Error("the zero date is not empty")

@@ -71,9 +71,18 @@ func (d Date) String() string {
 		return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
 	}
 	// Without fmt: a date is formatted for every finding and every check.
-	b := [10]byte{byte('0' + d.Year/1000), byte('0' + d.Year/100%10), byte('0' + d.Year/10%10), byte('0' + d.Year%10), '-',
-		byte('0' + int(d.Month)/10), byte('0' + int(d.Month)%10), '-', byte('0' + d.Day/10), byte('0' + d.Day%10)}
+	var b [10]byte
+	d.put(b[:])
 	return string(b[:])
+}
+
+// put writes d, a date of years 0-9999, as YYYY-MM-DD into b[:10].
+func (d Date) put(b []byte) {
+	m := int(d.Month)
+	_ = b[9]
+	b[0], b[1], b[2], b[3] = byte('0'+d.Year/1000), byte('0'+d.Year/100%10), byte('0'+d.Year/10%10), byte('0'+d.Year%10)
+	b[4], b[5], b[6], b[7] = '-', byte('0'+m/10), byte('0'+m%10), '-'
+	b[8], b[9] = byte('0'+d.Day/10), byte('0'+d.Day%10)
 }
 
 // MarshalJSON encodes d as "YYYY-MM-DD", or null when d is zero.
@@ -81,7 +90,13 @@ func (d Date) MarshalJSON() ([]byte, error) {
 	if d.IsZero() {
 		return []byte("null"), nil
 	}
-	return json.Marshal(d.String())
+	if d.Year < 0 || d.Year > 9999 || d.Month < 1 || d.Month > 12 || d.Day < 0 || d.Day > 99 {
+		return json.Marshal(d.String())
+	}
+	b := make([]byte, 12)
+	b[0], b[11] = '"', '"'
+	d.put(b[1:11])
+	return b, nil
 }
 
 // UnmarshalJSON reads "YYYY-MM-DD" or null.
