@@ -15,69 +15,137 @@ import (
 // judged the same way.
 func FundLike(h *screener.Holding) (string, bool) {
 	ac := h.AssetClass
-	if cashLike(ac) || cashLike(h.Name) {
+	var name, class wordsOf
+	name.cut(h.Name)
+	class.cut(ac)
+	if class.any(cashWords) || name.any(cashWords) {
 		return "", false
 	}
 	if ac != "" {
 		if strings.EqualFold(strings.TrimSpace(ac), "RF") {
 			return "asset category RF (registered fund)", true
 		}
-		for _, w := range classWords {
-			if hasWord(ac, w) {
-				return "asset class " + quote(ac), true
-			}
+		if w := class.first(classWords); w != "" {
+			return "asset class " + quote(ac), true
 		}
 	}
-	for _, w := range nameWords {
-		if hasWord(h.Name, w) {
+	if w := name.first(nameWords); w != "" {
+		return "name " + quote(h.Name) + " (" + w + ")", true
+	}
+	if !name.any(realEstateWords) {
+		if w := name.first(weakNameWords); w != "" {
 			return "name " + quote(h.Name) + " (" + w + ")", true
-		}
-	}
-	if !realEstateVehicle(h.Name) {
-		for _, w := range weakNameWords {
-			if hasWord(h.Name, w) {
-				return "name " + quote(h.Name) + " (" + w + ")", true
-			}
 		}
 	}
 	return "", false
 }
 
-// realEstateVehicle reports whether a name says the company is a
+// realEstateWords say the company is a
 // real-estate investment vehicle: a REIT, or a Japanese "investment
 // corporation" (J-REITs are named "X Fund Investment Corp", "X Real Estate
 // Master Fund"). Such a vehicle owns buildings, not securities, so the word
 // FUND in its name does not make it a fund to look through (RULES.md R-3.3
 // is about funds that hold securities). An explicit fund asset class or a
 // strong fund word (ETF, UCITS, iShares...) still wins.
-func realEstateVehicle(name string) bool {
-	for _, w := range realEstateWords {
-		if hasWord(name, w) {
+var realEstateWords = phrases("REIT", "REITS", "REAL ESTATE", "PROPERTY", "PROPERTIES", "FUND INVESTMENT", "INVESTMENT CORP", "INVESTMENT CORPORATION")
+
+// classWords are asset-class words that mean a fund.
+var classWords = phrases("ETF", "ETFS", "ETP", "FUND", "FUNDS", "MUTUAL", "UCITS", "SICAV", "OEIC", "UNIT TRUST", "INDEX FUND", "CEF")
+
+// nameWords are words in a security name that mean a fund.
+// FUND and FUNDS are weak: a real-estate vehicle's name may carry them.
+var nameWords = phrases("ETF", "ETFS", "UCITS", "SICAV", "OEIC", "ISHARES", "SPDR", "XTRACKERS", "LYXOR", "INDEX FD")
+
+var weakNameWords = phrases("FUND", "FUNDS")
+
+// cashWords mean cash management: money-market and cash funds.
+var cashWords = phrases("MONEY MARKET", "CASH", "STIV", "LIQUIDITY FUND")
+
+func quote(s string) string { return `"` + s + `"` }
+
+// phrase is a word or words (upper case) to find as whole words.
+type phrase struct {
+	text  string   // as written, for messages
+	words []string // its words
+}
+
+func phrases(ps ...string) []phrase {
+	out := make([]phrase, len(ps))
+	for i, p := range ps {
+		out[i] = phrase{text: p, words: strings.Fields(p)}
+	}
+	return out
+}
+
+// maxWords is how many words of a name wordsOf keeps; a longer name is
+// searched word by word as a string (hasWord).
+const maxWords = 48
+
+// wordsOf is a string cut once into its words (runs of letters, digits and
+// non-ASCII bytes), so that every phrase is looked for in one pass over a
+// few words rather than a scan of the whole string each: FundLike runs for
+// every security the matcher resolves.
+type wordsOf struct {
+	s    string
+	w    [maxWords]string
+	n    int
+	long bool // more than maxWords words: look phrases up with hasWord
+}
+
+func (t *wordsOf) cut(s string) {
+	t.s, t.n, t.long = s, 0, false
+	for i := 0; i < len(s); {
+		if !isAlnum(s[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(s) && isAlnum(s[j]) {
+			j++
+		}
+		if t.n == maxWords {
+			t.long = true
+			return
+		}
+		t.w[t.n] = s[i:j]
+		t.n++
+		i = j
+	}
+}
+
+// has reports whether p's words appear in t, one after another, ignoring
+// case.
+func (t *wordsOf) has(p phrase) bool {
+	if t.long {
+		return hasWord(t.s, p.text)
+	}
+	k := len(p.words)
+	for i := 0; i+k <= t.n; i++ {
+		ok := true
+		for j, w := range p.words {
+			if len(t.w[i+j]) != len(w) || !strings.EqualFold(t.w[i+j], w) {
+				ok = false
+				break
+			}
+		}
+		if ok {
 			return true
 		}
 	}
 	return false
 }
 
-var realEstateWords = []string{"REIT", "REITS", "REAL ESTATE", "PROPERTY", "PROPERTIES", "FUND INVESTMENT", "INVESTMENT CORP", "INVESTMENT CORPORATION"}
-
-// classWords are asset-class words that mean a fund.
-var classWords = []string{"ETF", "ETFS", "ETP", "FUND", "FUNDS", "MUTUAL", "UCITS", "SICAV", "OEIC", "UNIT TRUST", "INDEX FUND", "CEF"}
-
-// nameWords are words in a security name that mean a fund.
-// FUND and FUNDS are weak: a real-estate vehicle's name may carry them.
-var nameWords = []string{"ETF", "ETFS", "UCITS", "SICAV", "OEIC", "ISHARES", "SPDR", "XTRACKERS", "LYXOR", "INDEX FD"}
-
-var weakNameWords = []string{"FUND", "FUNDS"}
-
-func cashLike(s string) bool {
-	if s == "" {
-		return false
+// first returns the first of ps that t holds, or "".
+func (t *wordsOf) first(ps []phrase) string {
+	for _, p := range ps {
+		if t.has(p) {
+			return p.text
+		}
 	}
-	return hasWord(s, "MONEY MARKET") || hasWord(s, "CASH") || hasWord(s, "STIV") || hasWord(s, "LIQUIDITY FUND")
+	return ""
 }
 
-func quote(s string) string { return `"` + s + `"` }
+func (t *wordsOf) any(ps []phrase) bool { return t.first(ps) != "" }
 
 // hasWord reports whether s holds w (upper case, may contain spaces) as
 // whole words, ignoring case, without allocating.
