@@ -101,8 +101,15 @@ func (s *Server) uploadPost(c echo.Context) error {
 		if err != nil {
 			return err
 		}
+		// The page's script names the upload so that it can ask how far
+		// it has come (GET /upload/progress).
+		tok := f[progressField]
+		track := s.progress.start(p.Name, tok)
+		if track != nil {
+			defer s.progress.end(p.Name, tok, track)
+		}
 		res, err = s.screenFile(c.Request().Context(), screenJob{Portfolio: trimName(f["portfolio"]), AsOf: at,
-			USPerson: us, User: p.Name, Any: p.has(RoleCompliance, RoleAdmin)}, name, r)
+			USPerson: us, User: p.Name, Any: p.has(RoleCompliance, RoleAdmin), Track: track}, name, r)
 		return err
 	})
 	if err != nil {

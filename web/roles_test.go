@@ -13,7 +13,7 @@ import (
 type route struct {
 	method, path string
 	allowed      []string // roles that pass; admin is listed where it passes
-	kind         string   // "page", "form", "upload" or "api"
+	kind         string   // "page", "form", "upload", "poll" or "api"
 }
 
 var (
@@ -27,6 +27,8 @@ var matrix = []route{
 	{"GET", "/", pageRoles, "page"},
 	{"GET", "/upload", pageRoles, "page"},
 	{"POST", "/upload", pageRoles, "upload"},
+	// No upload of the caller's runs under this id: 404 past the role gate.
+	{"GET", "/upload/progress?id=0123456789abcdef", pageRoles, "poll"},
 	{"GET", "/runs", pageRoles, "page"},
 	{"GET", "/runs/1", pageRoles, "page"},
 	{"GET", "/runs/2", reviewRoles, "page"}, // compliance's run: not the fund manager's
@@ -115,7 +117,7 @@ func TestRoleMatrix(t *testing.T) {
 				} else {
 					s := sessions[role]
 					switch rt.kind {
-					case "page":
+					case "page", "poll":
 						w = s.get(rt.path)
 					case "form":
 						w = s.postForm(rt.path, url.Values{}, true)
@@ -144,7 +146,7 @@ func TestRoleMatrix(t *testing.T) {
 						t.Errorf("nobody: %d, want 401", code)
 					}
 				case allowed:
-					if code == 401 || code == 403 || (code == 404 && rt.kind != "form") || code >= 500 {
+					if code == 401 || code == 403 || (code == 404 && rt.kind != "form" && rt.kind != "poll") || code >= 500 {
 						t.Errorf("%s allowed, got %d: %.300s", role, code, w.Body)
 					}
 				case rt.kind == "api":

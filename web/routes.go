@@ -56,6 +56,7 @@ func (s *Server) routes() {
 	pg.GET("/", s.home, anyone)
 	pg.GET("/upload", s.uploadPage, anyone)
 	pg.POST("/upload", s.uploadPost, anyone, s.uploadGate)
+	pg.GET("/upload/progress", s.uploadProgressPage, anyone) // issue 15
 	pg.GET("/runs", s.runsPage, anyone)
 	pg.GET("/runs/:id", s.runPage, anyone)
 	pg.GET("/runs/:id/report/:format", s.runDownload, anyone)

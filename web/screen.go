@@ -31,6 +31,9 @@ type screenJob struct {
 	// Any lets User save into a portfolio another principal owns
 	// (compliance, admin).
 	Any bool
+	// Track, when set, is given the run while it screens (the upload
+	// page's progress bar).
+	Track *uploadProgress
 }
 
 // screened is the outcome of a saved screening run.
@@ -147,6 +150,9 @@ func (s *Server) screenFile(ctx context.Context, job screenJob, name string, r i
 		return nil, err
 	}
 	start := time.Now()
+	if job.Track != nil {
+		job.Track.run.Store(run.Run)
+	}
 	d := pipeline.NewDigest()
 	tee := io.TeeReader(r, d)
 	if err := run.Reader(ctx, name, tee); err != nil {

@@ -121,6 +121,8 @@ type Server struct {
 	logged  atomic.Uint64
 	// funds is the fund look-through every matcher uses (funds.go).
 	funds *funds.Live
+	// progress tracks the uploads the upload page polls (progress.go).
+	progress progressTable
 }
 
 // engine is the matcher and the lists it was built from, swapped whole when
