@@ -48,17 +48,21 @@ type deadline struct {
 }
 
 type dashboardView struct {
-	Exposure   exposure
-	Charts     []template.HTML
-	Latest     []store.RunInfo
-	Recent     []store.RunInfo
-	Reviews    int
-	CanReview  bool
-	Deadlines  []deadline
-	Lists      []listInfo
-	Ages       []listage.Age
-	NonUS      int
-	Portfolios int
+	Exposure exposure
+	Charts   []template.HTML
+	// OverRuns is the chart of exposure over saved runs (an SVG image),
+	// OverRunsTitle its title; empty with fewer than two runs.
+	OverRuns      template.URL
+	OverRunsTitle string
+	Latest        []store.RunInfo
+	Recent        []store.RunInfo
+	Reviews       int
+	CanReview     bool
+	Deadlines     []deadline
+	Lists         []listInfo
+	Ages          []listage.Age
+	NonUS         int
+	Portfolios    int
 }
 
 // dashboardRuns bounds how many portfolios' latest runs the dashboard sums.
@@ -98,6 +102,9 @@ func (s *Server) home(c echo.Context) error {
 	v.Deadlines = v.Deadlines[:min(len(v.Deadlines), 20)]
 	v.Exposure = acc.done()
 	v.Charts = exposureCharts(v.Exposure)
+	if v.OverRuns, v.OverRunsTitle, err = s.overRunsChart(all); err != nil {
+		return err
+	}
 	if p := who(c); p != nil && (p.Role == RoleAdmin || p.has(RoleCompliance)) {
 		v.CanReview = true
 		rs, err := s.st.OpenReviews()

@@ -123,6 +123,8 @@ type Server struct {
 	funds *funds.Live
 	// progress tracks the uploads the upload page polls (progress.go).
 	progress progressTable
+	// totals keeps saved runs' totals for the dashboard (overruns.go).
+	totals runTotalsCache
 }
 
 // engine is the matcher and the lists it was built from, swapped whole when
