@@ -18,6 +18,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/screener/screener/screener"
+	"github.com/screener/screener/screener/labels"
 	"github.com/screener/screener/screener/report"
 )
 
@@ -63,6 +64,10 @@ func ValueByStatus(r *screener.Report) Chart {
 		}
 	}
 	c.Series = pivot(r.Totals.ByStatus, c.Categories, func(t screener.Total) string { return t.Key })
+	// People's words on the axis (the codes are in the exports' data).
+	for i, k := range c.Categories {
+		c.Categories[i] = labels.Status(screener.Status(k)).Name
+	}
 	return c
 }
 
@@ -167,7 +172,7 @@ func ExposureOverRuns(points []RunPoint) Chart {
 		return keys[a].ccy < keys[b].ccy
 	})
 	for _, k := range keys {
-		c.Series = append(c.Series, Series{Name: k.st + " " + k.ccy, Values: vals[k]})
+		c.Series = append(c.Series, Series{Name: labels.Status(screener.Status(k.st)).Name + " " + k.ccy, Values: vals[k]})
 	}
 	return c
 }

@@ -30,14 +30,15 @@ func value(c chart.Chart, series, cat string) decimal.Decimal {
 func TestValueByStatusKeepsCurrenciesApart(t *testing.T) {
 	r := reporttest.Sample()
 	c := chart.ValueByStatus(r)
-	if got := strings.Join(c.Categories, ","); got != "divest_only,pre_effective,review,clear" {
+	// People's words on the axis, strictest first.
+	if got := strings.Join(c.Categories, ","); got != "Divest only,Listed, not yet effective,Needs review,Clear" {
 		t.Errorf("categories %s", got)
 	}
 	// divest_only holds 50,000 HKD and 71.25 CNY: two series, never 50,071.25.
-	if v := value(c, "HKD", "divest_only"); !v.Equal(decimal.RequireFromString("50000")) {
+	if v := value(c, "HKD", "Divest only"); !v.Equal(decimal.RequireFromString("50000")) {
 		t.Errorf("divest_only HKD %s", v)
 	}
-	if v := value(c, "CNY", "divest_only"); !v.Equal(decimal.RequireFromString("71.25")) {
+	if v := value(c, "CNY", "Divest only"); !v.Equal(decimal.RequireFromString("71.25")) {
 		t.Errorf("divest_only CNY %s", v)
 	}
 	for _, s := range c.Series {
@@ -85,11 +86,11 @@ func TestExposureOverRunsLeavesClearOut(t *testing.T) {
 		t.Fatalf("%+v", c)
 	}
 	for _, s := range c.Series {
-		if strings.HasPrefix(s.Name, "clear") {
+		if strings.HasPrefix(s.Name, "Clear") || strings.Contains(s.Name, "_") {
 			t.Errorf("series %s: clear is not exposure", s.Name)
 		}
 	}
-	if v := value(c, "divest_only HKD", "2022-02-10"); !v.Equal(decimal.RequireFromString("25000")) {
+	if v := value(c, "Divest only HKD", "2022-02-10"); !v.Equal(decimal.RequireFromString("25000")) {
 		t.Errorf("divest_only HKD on the second run: %s", v)
 	}
 }
