@@ -23,6 +23,7 @@ var wordFuncs = template.FuncMap{
 	"money":       money,
 	"num":         groupDecimal,
 	"int":         func(n int) string { return groupDigits(strconv.Itoa(n)) },
+	"neg":         func(n int) int { return -n },
 	"statusLabel": func(s screener.Status) labels.Label { return labels.Status(s) },
 	"basisLabel":  func(b screener.Basis) labels.Label { return labels.Basis(b) },
 	"nonUS":       func(f *screener.Finding) bool { return labels.NotUSPerson(f) },

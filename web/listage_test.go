@@ -45,3 +45,14 @@ func TestListAgesByDay(t *testing.T) {
 		}
 	}
 }
+
+// The dashboard says a snapshot dated after the date screened is that, not
+// a negative age.
+func TestDashboardListDatedAfter(t *testing.T) {
+	f := newFixture(t) // the clock says 2023-01-01; the embedded list is of 2025-12-19
+	body := f.login(RoleCompliance).get("/").Body.String()
+	if !strings.Contains(body, "dated 1,083 days after the date screened") || strings.Contains(body, "−1,083") || strings.Contains(body, "-1,083") {
+		i := strings.Index(body, "Lists in use")
+		t.Errorf("list age on the dashboard: %.400s", body[max(i, 0):])
+	}
+}
