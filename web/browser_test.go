@@ -35,8 +35,14 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// newBrowser starts headless Chromium with an empty profile.
+// newBrowser starts headless Chromium with an empty profile, for 90 seconds.
 func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	return newBrowserFor(t, 90*time.Second)
+}
+
+// newBrowserFor is newBrowser for tests that need the browser for longer.
+func newBrowserFor(t *testing.T, timeout time.Duration) context.Context {
 	t.Helper()
 	bin := chromium(t)
 	// Not t.TempDir: Chromium's helper processes can still be writing to
@@ -68,7 +74,7 @@ func newBrowser(t *testing.T) context.Context {
 		}
 	}
 	ctx, cancelC := chromedp.NewContext(actx, chromedp.WithErrorf(quiet))
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelT := context.WithTimeout(ctx, timeout)
 	t.Cleanup(func() {
 		chromedp.Cancel(ctx) // close the browser and wait for it
 		cancelT()

@@ -35,6 +35,7 @@ var wordFuncs = template.FuncMap{
 	"bucketHelp":  func() [nBuckets]string { return bucketHelp },
 	"add":         func(a, b int) int { return a + b },
 	"daysLeft":    daysLeft,
+	"stamp":       stamp,
 }
 
 // money formats a value with thousands separators and its currency: whole
@@ -120,6 +121,16 @@ func instant(s string) string {
 		return s
 	}
 	return t.In(screener.Eastern).Format("2006-01-02 15:04 MST")
+}
+
+// stamp formats an RFC 3339 instant to the second in US Eastern, for the
+// audit log, or returns it as it is.
+func stamp(s string) string {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return s
+	}
+	return t.In(screener.Eastern).Format("2006-01-02 15:04:05 MST")
 }
 
 // daysLeft words a divestment countdown (RULES.md §2.1: CLOSED at 0).

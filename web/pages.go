@@ -193,7 +193,13 @@ func (s *Server) reviewsPage(c echo.Context) error {
 	}
 	v := reviewsView{Query: q, All: len(rs)}
 	for i := range rs {
-		if q.match(&rs[i].Finding) {
+		// The portfolio filter takes the run's portfolio (shown first on
+		// the page) as well as the one the file's row names.
+		qi := q
+		if qi.Portfolio == rs[i].Portfolio {
+			qi.Portfolio = ""
+		}
+		if qi.match(&rs[i].Finding) {
 			v.Total++
 			if v.Total > q.Offset && len(v.Reviews) < q.Limit {
 				v.Reviews = append(v.Reviews, rs[i])

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -67,7 +68,7 @@ var funcs = template.FuncMap{
 		if p == nil {
 			return ""
 		}
-		return fmt.Sprint(*p)
+		return groupDigits(strconv.Itoa(*p))
 	},
 }
 
