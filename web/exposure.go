@@ -15,7 +15,7 @@ import (
 
 // Exposure buckets, in the order the pages show them.
 const (
-	bucketProhibited = iota // blocked, prohibited_locked, divest_only (US persons)
+	bucketProhibited = iota // blocked, prohibited_locked, divest_only, prohibited_exposure (US persons)
 	bucketPreEffective
 	bucketReview
 	bucketInfo // info, risk_flag
@@ -29,7 +29,7 @@ var bucketNames = [nBuckets]string{"Prohibited (US persons)", "Not yet effective
 
 // bucketHelp explains each column in one line.
 var bucketHelp = [nBuckets]string{
-	"Blocked, prohibited (hold only) and divest-only positions of US-person accounts: no purchases, and sales only as the rules allow.",
+	"Blocked, prohibited (hold only) and divest-only positions of US-person accounts, and funds holding CMIC securities: no purchases, and sales only as the rules allow.",
 	"Listed, before the effective date: nothing is prohibited yet; firm policy usually stops new buys.",
 	"Possible matches a compliance officer has not decided yet.",
 	"A parent or affiliate is listed, or the entity is on a list that is not an investment ban.",
@@ -42,7 +42,7 @@ func bucketOf(f *screener.Finding) int {
 		return bucketNonUS
 	}
 	switch f.Status {
-	case screener.StatusBlocked, screener.StatusProhibitedLocked, screener.StatusDivestOnly:
+	case screener.StatusBlocked, screener.StatusProhibitedLocked, screener.StatusDivestOnly, screener.StatusProhibitedExposure:
 		return bucketProhibited
 	case screener.StatusPreEffective:
 		return bucketPreEffective
