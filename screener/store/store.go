@@ -150,7 +150,15 @@ func Open(path string, opt *Options) (*Store, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.Timeout, ReadOnly: o.ReadOnly})
+	// InitialMmapSize: bbolt maps the file at twice its size and, when a
+	// commit outgrows the map, maps it again, copying every node the
+	// transaction touched out of the old map first (a saved run's report of
+	// tens of MB included: a third of a big upload's save). Mapping 1 GiB
+	// of address space from the start (no memory: pages come as they are
+	// read) leaves that to stores past 1 GiB. The hashmap freelist finds
+	// free pages in a large file without a scan.
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.Timeout, ReadOnly: o.ReadOnly,
+		InitialMmapSize: 1 << 30, FreelistType: bolt.FreelistMapType})
 	if err != nil {
 		if errors.Is(err, bolt.ErrTimeout) {
 			return nil, lockedError(path, o.ReadOnly)
