@@ -18,6 +18,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/screener/screener/screener"
+	"github.com/screener/screener/screener/labels"
 )
 
 // SignOff is the block a compliance officer signs: who prepared the
@@ -273,7 +274,7 @@ func LookthroughLines(lt *screener.Lookthrough) []string {
 	}
 	out := []string{head}
 	for _, c := range lt.Constituents {
-		l := "  " + string(c.Status) + ": " + SecurityLabel(c.Security)
+		l := "  " + labels.Status(c.Status).Name + ": " + SecurityLabel(c.Security)
 		if c.Weight != nil {
 			l += ", " + c.Weight.String() + "% of the fund"
 		}

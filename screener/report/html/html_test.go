@@ -45,7 +45,7 @@ func TestWriteShowsLookthrough(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"look-through: iShares MSCI China ETF, holdings as of 2021-12-31, exposure 1.25% = 12,500.00 USD",
-		"divest_only: =CHINA MOBILE (HK0941009539), 1.25% of the fund → CHINA MOBILE LIMITED (30923)", "and 3 more constituent(s) not listed",
+		"Divest only: =CHINA MOBILE (HK0941009539), 1.25% of the fund → CHINA MOBILE LIMITED (30923)", "and 3 more constituent(s) not listed",
 		"look-through (no holdings available)"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("HTML lacks %q", want)
