@@ -121,9 +121,13 @@ func (s *Store) DecideFinding(ref FindingRef, d screener.Decision) (screener.Rev
 
 // runFindings decodes the findings of a run's report.
 func runFindings(tx *bolt.Tx, run uint64) ([]screener.Finding, error) {
-	raw := tx.Bucket(bucketRunReports).Get(u64(run))
-	if raw == nil {
+	packed := tx.Bucket(bucketRunReports).Get(u64(run))
+	if packed == nil {
 		return nil, notFound("no run %d", run)
+	}
+	raw, err := UnpackReport(packed)
+	if err != nil {
+		return nil, fmt.Errorf("run %d: %w", run, err)
 	}
 	var rep struct {
 		Findings []screener.Finding `json:"findings"`

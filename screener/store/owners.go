@@ -146,8 +146,12 @@ func migrateOwners(tx *bolt.Tx) error {
 		if _, ok := first[info.Portfolio]; !ok {
 			first[info.Portfolio] = info.User
 		}
-		if rep := reports.Get(k); rep != nil {
-			if err := noteReviews(tx, info.Portfolio, ReportReviews(info.ID, copyBytes(rep))); err != nil {
+		if packed := reports.Get(k); packed != nil {
+			rep, err := UnpackReport(packed)
+			if err != nil {
+				return fmt.Errorf("run %d: %w", info.ID, err)
+			}
+			if err := noteReviews(tx, info.Portfolio, ReportReviews(info.ID, rep)); err != nil {
 				return err
 			}
 		}

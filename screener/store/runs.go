@@ -160,7 +160,12 @@ func (s *Store) SaveRun(run Run) (uint64, error) {
 	info := RunInfo{Portfolio: run.Portfolio, User: run.User, AsOf: run.AsOf.UTC(), SavedAt: now,
 		Files: run.Files, SnapshotIDs: run.SnapshotIDs, Inputs: run.Inputs, Holdings: held,
 		Findings: findingCount(run, len(rep.Findings)), ByStatus: rep.Summary.ByStatus, ReportSHA256: hex.EncodeToString(sum[:])}
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	// Compressed before the write transaction, which it would hold up.
+	packed, err := PackReport(run.Report)
+	if err != nil {
+		return 0, err
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
 		for _, id := range run.SnapshotIDs {
 			if _, err := getSnapshot(tx, id); err != nil {
 				return fmt.Errorf("save run: %w", err)
@@ -181,7 +186,7 @@ func (s *Store) SaveRun(run Run) (uint64, error) {
 				return err
 			}
 		}
-		if err := tx.Bucket(bucketRunReports).Put(u64(id), run.Report); err != nil {
+		if err := tx.Bucket(bucketRunReports).Put(u64(id), packed); err != nil {
 			return err
 		}
 		pb := tx.Bucket(bucketPortfolios)
@@ -276,8 +281,12 @@ func (s *Store) Run(id uint64) (Run, error) {
 		if _, err := getJSON(tx.Bucket(bucketRunHoldings), u64(id), &hs); err != nil {
 			return fmt.Errorf("run %d holdings: %w", id, err)
 		}
+		rep, err := UnpackReport(tx.Bucket(bucketRunReports).Get(u64(id)))
+		if err != nil {
+			return fmt.Errorf("run %d: %w", id, err)
+		}
 		run = Run{ID: id, Portfolio: info.Portfolio, User: info.User, AsOf: info.AsOf, Files: info.Files,
-			Inputs: info.Inputs, Holdings: fromStored(hs), Report: copyBytes(tx.Bucket(bucketRunReports).Get(u64(id))),
+			Inputs: info.Inputs, Holdings: fromStored(hs), Report: rep,
 			SnapshotIDs: info.SnapshotIDs, SavedAt: info.SavedAt}
 		return nil
 	})
@@ -288,9 +297,13 @@ func (s *Store) Run(id uint64) (Run, error) {
 func (s *Store) RunReport(id uint64) (json.RawMessage, error) {
 	var b []byte
 	err := s.db.View(func(tx *bolt.Tx) error {
-		b = copyBytes(tx.Bucket(bucketRunReports).Get(u64(id)))
-		if b == nil {
+		raw := tx.Bucket(bucketRunReports).Get(u64(id))
+		if raw == nil {
 			return notFound("no run %d", id)
+		}
+		var err error
+		if b, err = UnpackReport(raw); err != nil {
+			return fmt.Errorf("run %d: %w", id, err)
 		}
 		return nil
 	})

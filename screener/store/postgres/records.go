@@ -367,6 +367,10 @@ func (s *Store) SaveRun(run store.Run) (uint64, error) {
 	} else {
 		hs = []byte{}
 	}
+	packed, err := store.PackReport(run.Report)
+	if err != nil {
+		return 0, err
+	}
 	err = s.write(func(w *wtx) error {
 		for _, id := range run.SnapshotIDs {
 			if _, err := getSnapshot(w.ctx, w, id); err != nil {
@@ -382,7 +386,7 @@ func (s *Store) SaveRun(run store.Run) (uint64, error) {
 			return err
 		}
 		if _, err := w.Exec(w.ctx, `INSERT INTO runs (id, portfolio, info, holdings, report) VALUES ($1, $2, $3, $4, $5)`,
-			int64(info.ID), run.Portfolio, rec, hs, []byte(run.Report)); err != nil {
+			int64(info.ID), run.Portfolio, rec, hs, packed); err != nil {
 			return err
 		}
 		var p store.Portfolio
@@ -460,6 +464,9 @@ func (s *Store) Run(id uint64) (store.Run, error) {
 	if err != nil {
 		return store.Run{}, fmt.Errorf("run %d holdings: %w", id, err)
 	}
+	if rep, err = store.UnpackReport(rep); err != nil {
+		return store.Run{}, fmt.Errorf("run %d: %w", id, err)
+	}
 	return store.Run{ID: id, Portfolio: info.Portfolio, User: info.User, AsOf: info.AsOf, Files: info.Files,
 		Inputs: info.Inputs, Holdings: held, Report: rep, SnapshotIDs: info.SnapshotIDs, SavedAt: info.SavedAt}, nil
 }
@@ -470,7 +477,13 @@ func runReport(ctx context.Context, db q, id uint64) ([]byte, error) {
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, store.NotFound("no run %d", id)
 	}
-	return rep, err
+	if err != nil {
+		return nil, err
+	}
+	if rep, err = store.UnpackReport(rep); err != nil {
+		return nil, fmt.Errorf("run %d: %w", id, err)
+	}
+	return rep, nil
 }
 
 // RunReport returns the report bytes of run id, exactly as saved.

@@ -60,6 +60,7 @@ func Run(t *testing.T, open Opener) {
 		{"Owners", testOwners},
 		{"ReviewsStayOpen", testReviewsStayOpen},
 		{"RunInputs", testRunInputs},
+		{"BigReport", testBigReport},
 		{"Funds", testFunds},
 		{"Retention", testRetention},
 	} {
@@ -961,6 +962,56 @@ func testRunInputs(t *testing.T, open Opener) {
 	rs, err := s.OpenReviews()
 	if err != nil || len(rs) != 1 || rs[0].Run != id2 || rs[0].Finding.Line != 17 || rs[0].Finding.Entry.ID != "30923" {
 		t.Errorf("open reviews of a run given its reviews: %+v, %v", rs, err)
+	}
+	verify(t, s)
+}
+
+// testBigReport: a report of megabytes (kept compressed) comes back byte
+// for byte from Run and RunReport, its SHA-256 is of those bytes, it takes
+// less room than its length in the quota's count, and a finding of it can
+// be decided.
+func testBigReport(t *testing.T, open Opener) {
+	s := open(t, Clock())
+	snap := mustImport(t, s, CMICList(3, "a"), store.ImportOptions{})
+	run := ChinaMobileRun(t, "EM fund", snap.ID)
+	var rep screener.Report
+	if err := json.Unmarshal(run.Report, &rep); err != nil {
+		t.Fatal(err)
+	}
+	f := rep.Findings[0]
+	for i := 0; i < 20000; i++ {
+		g := f
+		g.Line = 100 + i
+		g.Status = screener.StatusInfo
+		rep.Findings = append(rep.Findings, g)
+	}
+	b, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	run.Report = b
+	id, err := s.SaveRun(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.RunReport(id)
+	if err != nil || !bytes.Equal(got, b) {
+		t.Fatalf("RunReport of a %d-byte report: %d bytes back, %v", len(b), len(got), err)
+	}
+	r, err := s.Run(id)
+	if err != nil || !bytes.Equal(r.Report, b) {
+		t.Fatalf("Run's report: %d bytes back, %v", len(r.Report), err)
+	}
+	info, _ := s.RunInfo(id)
+	if info.ReportSHA256 != store.HashSecret(string(b)) {
+		t.Errorf("report_sha256 %s is not the report's", info.ReportSHA256)
+	}
+	if n, err := s.Usage("ann"); err != nil || n <= 0 || n >= int64(len(b))/2 {
+		t.Errorf("usage %d, %v for a %d-byte report: want it kept compressed", n, err, len(b))
+	}
+	if _, err := s.DecideFinding(store.FindingRef{Run: id, Line: 17, EntryID: "30923"},
+		screener.Decision{Outcome: store.OutcomeCleared, Reviewer: "J. Smith", Reason: "ADR of another issuer"}); err != nil {
+		t.Errorf("decide a finding of a big report: %v", err)
 	}
 	verify(t, s)
 }
