@@ -1097,7 +1097,7 @@ func (m *Matcher) decide(f *Finding, hits []hit, at time.Time, us USPerson, opt 
 	}
 	f.Action = action(f, at)
 	if !us.IsUS() && isCMICStatus(f.Status) {
-		f.Action = "Non-US-person account: the CMIC prohibitions do not apply (FAQs 863, 902); " + lowerFirst(f.Action)
+		f.Action = nonUSAction(f.Action)
 	}
 	if opt.AffiliatePolicy && (f.Status == StatusInfo) {
 		f.Policy = "restricted by firm policy: a parent or affiliate is listed (FIRM_POLICY_AFFILIATE)"
@@ -1142,7 +1142,7 @@ func (m *Matcher) applyDecision(f *Finding, idx int, at time.Time, us USPerson, 
 			}
 			f.Action = action(f, at)
 			if !us.IsUS() && isCMICStatus(f.Status) {
-				f.Action = "Non-US-person account: the CMIC prohibitions do not apply (FAQs 863, 902); " + lowerFirst(f.Action)
+				f.Action = nonUSAction(f.Action)
 			}
 			f.Evidence = append(f.Evidence, fmt.Sprintf("confirmed as %s by %s on %s: %s", m.label(idx), dd.Reviewer, dd.At, dd.Reason))
 		}
@@ -1206,6 +1206,13 @@ func appendStr(s []string, v string) []string {
 		return s
 	}
 	return append(s, v)
+}
+
+// nonUSAction is the action of a CMIC finding on a non-US-person account:
+// nothing to do, with what a US person would have to do beside it (so the
+// text does not read as an order the decision contradicts).
+func nonUSAction(usAction string) string {
+	return "None required: the CMIC prohibitions do not apply to this non-US-person account (FAQs 863, 902). For a US person: " + lowerFirst(usAction)
 }
 
 func lowerFirst(s string) string {
