@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -92,6 +93,21 @@ func newBrowserFor(t *testing.T, timeout time.Duration) context.Context {
 		t.Fatalf("start chromium: %v", err)
 	}
 	return ctx
+}
+
+// browserSignIn signs in as user (a fixture user, testPassword) on the
+// server at base, in a browser with no session cookie, and waits for the
+// signed-in page.
+func browserSignIn(base, user string) chromedp.Tasks {
+	return chromedp.Tasks{
+		network.ClearBrowserCookies(),
+		chromedp.Navigate(base + "/login"),
+		chromedp.WaitVisible("#login", chromedp.ByID),
+		chromedp.SendKeys("#name", user, chromedp.ByID),
+		chromedp.SendKeys("#password", testPassword, chromedp.ByID),
+		chromedp.Click("#signin", chromedp.ByID),
+		chromedp.WaitVisible("form.logout", chromedp.ByQuery),
+	}
 }
 
 // TestBrowser signs in, uploads the demo holdings as of 2022-01-10, sees

@@ -382,6 +382,16 @@ func TestReviewNotSettledByUpload(t *testing.T) {
 	}
 }
 
+// takeUploadSlots takes every upload slot of who, as running uploads would.
+func takeUploadSlots(t *testing.T, f *fixture, who string) {
+	t.Helper()
+	for i := 0; i < f.srv.cfg.UploadsPerPrincipal; i++ {
+		if ok, _ := f.srv.uploads.acquire(who); !ok {
+			t.Fatal("could not take an upload slot")
+		}
+	}
+}
+
 // At most UploadsPerPrincipal uploads of one principal run at once: the
 // next waits UploadWait for a slot, then gets 429 with Retry-After, before
 // its body is read.
@@ -389,11 +399,7 @@ func TestUploadConcurrencyLimit(t *testing.T) {
 	f := newFixture(t, func(c *Config) { c.UploadsTotal = 10; c.UploadWait = 150 * time.Millisecond })
 	demo := []byte("ISIN,Quantity\nUS0378331005,5\n")
 	fm := f.login(RoleFundManager)
-	for i := 0; i < f.srv.cfg.UploadsPerPrincipal; i++ {
-		if ok, _ := f.srv.uploads.acquire("fund_manager1"); !ok {
-			t.Fatal("could not take an upload slot")
-		}
-	}
+	takeUploadSlots(t, f, "fund_manager1")
 	start := time.Now()
 	w := fm.uploadTo("Book", "h.csv", demo)
 	if waited := time.Since(start); waited < 150*time.Millisecond {
@@ -543,11 +549,7 @@ func TestUploadWaitsForASlot(t *testing.T) {
 	f := newFixture(t, func(c *Config) { c.UploadsTotal = 10; c.UploadWait = 20 * time.Second })
 	demo := []byte("ISIN,Quantity\nUS0378331005,5\n")
 	fm := f.login(RoleFundManager)
-	for i := 0; i < f.srv.cfg.UploadsPerPrincipal; i++ {
-		if ok, _ := f.srv.uploads.acquire("fund_manager1"); !ok {
-			t.Fatal("could not take an upload slot")
-		}
-	}
+	takeUploadSlots(t, f, "fund_manager1")
 	done := make(chan int)
 	go func() { done <- fm.uploadTo("Book", "h.csv", demo).Code }()
 	select {

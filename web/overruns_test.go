@@ -127,12 +127,7 @@ func TestBrowserDashboardOverRuns(t *testing.T) {
 	var shot []byte
 	err = chromedp.Run(ctx,
 		emulation.SetDeviceMetricsOverride(1400, 900, 1, false),
-		chromedp.Navigate(ts.URL+"/login"),
-		chromedp.WaitVisible("#login", chromedp.ByID),
-		chromedp.SendKeys("#name", "compliance1", chromedp.ByID),
-		chromedp.SendKeys("#password", testPassword, chromedp.ByID),
-		chromedp.Click("#signin", chromedp.ByID),
-		chromedp.WaitVisible("form.logout", chromedp.ByQuery),
+		browserSignIn(ts.URL, "compliance1"),
 		chromedp.Navigate(ts.URL+"/"),
 		chromedp.WaitVisible("#exposure-over-runs", chromedp.ByID),
 		chromedp.Poll(`document.getElementById('exposure-over-runs').complete`, nil),

@@ -86,17 +86,7 @@ func TestBrowserEveryPage(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	signIn := func(role string) chromedp.Action {
-		return chromedp.Tasks{
-			network.ClearBrowserCookies(),
-			chromedp.Navigate(ts.URL + "/login"),
-			chromedp.WaitVisible("#login", chromedp.ByID),
-			chromedp.SendKeys("#name", role+"1", chromedp.ByID),
-			chromedp.SendKeys("#password", testPassword, chromedp.ByID),
-			chromedp.Click("#signin", chromedp.ByID),
-			chromedp.WaitVisible("form.logout", chromedp.ByQuery),
-		}
-	}
+	signIn := func(role string) chromedp.Action { return browserSignIn(ts.URL, role+"1") }
 	upload := func(portfolio, file string) chromedp.Action {
 		return chromedp.Tasks{
 			chromedp.Navigate(ts.URL + "/upload"),

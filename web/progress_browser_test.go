@@ -70,12 +70,7 @@ func TestBrowserUploadProgress(t *testing.T) {
 	var status, url string
 	err = chromedp.Run(ctx,
 		emulation.SetDeviceMetricsOverride(1400, 900, 1, false),
-		chromedp.Navigate(ts.URL+"/login"),
-		chromedp.WaitVisible("#login", chromedp.ByID),
-		chromedp.SendKeys("#name", "fund_manager1", chromedp.ByID),
-		chromedp.SendKeys("#password", testPassword, chromedp.ByID),
-		chromedp.Click("#signin", chromedp.ByID),
-		chromedp.WaitVisible("form.logout", chromedp.ByQuery),
+		browserSignIn(ts.URL, "fund_manager1"),
 		chromedp.Navigate(ts.URL+"/upload"),
 		chromedp.WaitVisible("#upload", chromedp.ByID),
 		chromedp.Evaluate(`document.getElementById('upload-status').hidden`, &hiddenBefore),

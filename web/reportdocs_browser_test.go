@@ -42,12 +42,7 @@ func TestBrowserReportCharts(t *testing.T) {
 	var shot []byte
 	err := chromedp.Run(ctx,
 		emulation.SetDeviceMetricsOverride(1400, 1000, 1, false),
-		chromedp.Navigate(ts.URL+"/login"),
-		chromedp.WaitVisible("#login", chromedp.ByID),
-		chromedp.SendKeys("#name", "compliance1", chromedp.ByID),
-		chromedp.SendKeys("#password", testPassword, chromedp.ByID),
-		chromedp.Click("#signin", chromedp.ByID),
-		chromedp.WaitVisible("form.logout", chromedp.ByQuery),
+		browserSignIn(ts.URL, "compliance1"),
 		chromedp.Navigate(ts.URL+"/runs/1"),
 		chromedp.WaitVisible("#report-charts", chromedp.ByID),
 		chromedp.Poll(`[...document.querySelectorAll('#report-charts img')].every(i => i.complete)`, nil),

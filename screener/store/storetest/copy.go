@@ -3,6 +3,7 @@ package storetest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"reflect"
 	"testing"
@@ -94,102 +95,64 @@ func Populate(t *testing.T, s store.Interface) Populated {
 // the audit log with its head.
 func SameContents(t *testing.T, want, got store.Interface, p Populated) {
 	t.Helper()
-	same := func(what string, w, g any, werr, gerr error) {
-		t.Helper()
-		if werr != nil || gerr != nil {
-			t.Errorf("%s: %v; copy: %v", what, werr, gerr)
-			return
-		}
-		if !reflect.DeepEqual(w, g) {
-			t.Errorf("%s differ:\n got %+v\nwant %+v", what, g, w)
-		}
-	}
-	ws, werr := want.Snapshots("")
-	gs, gerr := got.Snapshots("")
-	same("snapshots", ws, gs, werr, gerr)
+	type S = store.Interface
+	ws := sameRead(t, "snapshots", want, got, func(s S) ([]store.Snapshot, error) { return s.Snapshots("") })
 	for _, snap := range ws {
-		wl, werr := want.List(snap.ID)
-		gl, gerr := got.List(snap.ID)
-		same("list of snapshot "+snap.List, wl, gl, werr, gerr)
+		sameRead(t, "list of snapshot "+snap.List, want, got, func(s S) (*screener.List, error) { return s.List(snap.ID) })
 	}
-	wl, _, werr := want.LatestLists()
-	gl, _, gerr := got.LatestLists()
-	same("latest lists", wl, gl, werr, gerr)
-	wr, werr := want.Runs()
-	gr, gerr := got.Runs()
-	same("runs", wr, gr, werr, gerr)
-	for _, r := range wr {
-		w, werr := want.Run(r.ID)
-		g, gerr := got.Run(r.ID)
-		same("run", w, g, werr, gerr)
-		if !bytes.Equal(w.Report, g.Report) {
-			t.Errorf("run %d: report bytes differ", r.ID)
+	sameRead(t, "latest lists", want, got, func(s S) ([]*screener.List, error) { l, _, err := s.LatestLists(); return l, err })
+	for _, r := range sameRead(t, "runs", want, got, S.Runs) {
+		w := sameRead(t, "run", want, got, func(s S) (store.Run, error) { return s.Run(r.ID) })
+		if len(w.Report) == 0 {
+			t.Errorf("run %d: no report", r.ID)
 		}
-		wb, werr := want.RunReport(r.ID)
-		gb, gerr := got.RunReport(r.ID)
-		if werr != nil || gerr != nil || !bytes.Equal(wb, gb) || len(wb) == 0 {
-			t.Errorf("run %d report: %d bytes, %v; copy %d bytes, %v", r.ID, len(wb), werr, len(gb), gerr)
-		}
+		sameRead(t, "run report", want, got, func(s S) (json.RawMessage, error) { return s.RunReport(r.ID) })
 	}
-	wp, werr := want.Portfolios()
-	gp, gerr := got.Portfolios()
-	same("portfolios", wp, gp, werr, gerr)
-	for _, x := range wp {
-		w, werr := want.Portfolio(x.Name)
-		g, gerr := got.Portfolio(x.Name)
-		same("portfolio "+x.Name, w, g, werr, gerr)
+	for _, x := range sameRead(t, "portfolios", want, got, S.Portfolios) {
+		sameRead(t, "portfolio "+x.Name, want, got, func(s S) (store.Portfolio, error) { return s.Portfolio(x.Name) })
 	}
-	wd, werr := want.Decisions()
-	gd, gerr := got.Decisions()
-	same("decisions", wd, gd, werr, gerr)
-	wo, werr := want.OpenReviews()
-	go_, gerr := got.OpenReviews()
-	same("open reviews", wo, go_, werr, gerr)
-	wu, werr := want.Users()
-	gu, gerr := got.Users()
-	same("users", wu, gu, werr, gerr)
+	sameRead(t, "decisions", want, got, S.Decisions)
+	sameRead(t, "open reviews", want, got, S.OpenReviews)
+	sameRead(t, "users", want, got, S.Users)
 	for _, tok := range p.Sessions {
-		w, werr := want.Session(tok)
-		g, gerr := got.Session(tok)
-		same("session", w, g, werr, gerr)
+		sameRead(t, "session", want, got, func(s S) (store.Session, error) { return s.Session(tok) })
 	}
-	wk, werr := want.APIKeys()
-	gk, gerr := got.APIKeys()
-	same("api keys", wk, gk, werr, gerr)
+	sameRead(t, "api keys", want, got, S.APIKeys)
 	for _, key := range p.Keys {
-		w, werr := want.APIKeyByHash(store.HashSecret(key))
-		g, gerr := got.APIKeyByHash(store.HashSecret(key))
-		same("api key", w, g, werr, gerr)
+		sameRead(t, "api key", want, got, func(s S) (store.APIKey, error) { return s.APIKeyByHash(store.HashSecret(key)) })
 	}
-	wt, werr := want.ListThrottles(0, 0)
-	gt, gerr := got.ListThrottles(0, 0)
-	same("throttles", wt, gt, werr, gerr)
-	wf, werr := want.Funds()
-	gf, gerr := got.Funds()
-	same("funds", wf, gf, werr, gerr)
-	for _, f := range wf {
+	sameRead(t, "throttles", want, got, func(s S) ([]store.Throttle, error) { return s.ListThrottles(0, 0) })
+	for _, f := range sameRead(t, "funds", want, got, S.Funds) {
 		for _, set := range f.Sets {
-			w, werr := want.FundHoldings(set.Seq)
-			g, gerr := got.FundHoldings(set.Seq)
-			same("fund holdings", w, g, werr, gerr)
+			sameRead(t, "fund holdings", want, got, func(s S) ([]screener.Holding, error) { return s.FundHoldings(set.Seq) })
 		}
 		for _, id := range f.IDs {
 			for _, k := range funds.IndexKeys(id) {
-				w, werr := want.FundByKey(k)
-				g, gerr := got.FundByKey(k)
-				same("fund by key "+k, w, g, werr, gerr)
+				sameRead(t, "fund by key "+k, want, got, func(s S) (funds.Fund, error) { return s.FundByKey(k) })
 			}
 		}
 	}
-	wa, werr := want.Audit(0, 0)
-	ga, gerr := got.Audit(0, 0)
-	same("audit log", wa, ga, werr, gerr)
-	wseq, whash, werr := want.AuditHead()
-	gseq, ghash, gerr := got.AuditHead()
-	same("audit head", []any{wseq, whash}, []any{gseq, ghash}, werr, gerr)
+	sameRead(t, "audit log", want, got, func(s S) ([]store.AuditRecord, error) { return s.Audit(0, 0) })
+	sameRead(t, "audit head", want, got, func(s S) ([]any, error) { n, h, err := s.AuditHead(); return []any{n, h}, err })
 	if err := got.VerifyAudit(); err != nil {
 		t.Errorf("the copy's audit chain: %v", err)
 	}
+}
+
+// sameRead reads with read from want and from got, reports an error or a
+// difference as what, and returns want's value.
+func sameRead[T any](t *testing.T, what string, want, got store.Interface, read func(store.Interface) (T, error)) T {
+	t.Helper()
+	w, werr := read(want)
+	g, gerr := read(got)
+	if werr != nil || gerr != nil {
+		t.Errorf("%s: %v; copy: %v", what, werr, gerr)
+		return w
+	}
+	if !reflect.DeepEqual(w, g) {
+		t.Errorf("%s differ:\n got %+v\nwant %+v", what, g, w)
+	}
+	return w
 }
 
 // CopyRoundTrip populates a store made by from, copies it into one made
