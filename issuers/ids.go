@@ -574,6 +574,28 @@ func ISINFromCUSIP(cusip, country string) (string, error) {
 	return body + string(isinCheck(body)), nil
 }
 
+// CUSIPInISIN is CUSIPFromISIN without the reason for a no, for callers
+// that try an identifier on every row: ok is false for any ISIN
+// CUSIPFromISIN refuses, and no error text is built for it.
+func CUSIPInISIN(isin string) (cusip string, ok bool) {
+	isin = CleanID(isin)
+	if len(isin) != 12 || !cusipCountries[isin[:2]] || CheckISIN(isin) != nil {
+		return "", false
+	}
+	c := isin[2:11]
+	if !ValidCUSIP(c) {
+		return "", false
+	}
+	return c, true
+}
+
+// ValidCUSIP reports whether CheckCUSIP(s) is nil; a value of the wrong
+// length (an empty cell, most often) is refused without building an error.
+func ValidCUSIP(s string) bool {
+	s = CleanID(s)
+	return len(s) == 9 && CheckCUSIP(s) == nil
+}
+
 // CUSIPFromISIN returns the CUSIP (or CINS) inside a US, CA, BM, KY or VG
 // ISIN. The ISIN and the CUSIP must both be valid.
 func CUSIPFromISIN(isin string) (string, error) {

@@ -546,3 +546,22 @@ func TestSameCUSIPIssuer(t *testing.T) {
 		t.Errorf("a short CUSIP found %v", got)
 	}
 }
+
+// FuzzQuietChecks holds the error-free checks the matcher calls on every
+// row to the checks that say why: CUSIPInISIN answers as CUSIPFromISIN
+// does, ValidCUSIP as CheckCUSIP.
+func FuzzQuietChecks(f *testing.F) {
+	for _, s := range []string{"US0378331005", "CNE1000002V2", "KYG2353WAA92", "USG2353WAB75", "", " US0378331005 ", "us0378331005", "037833100", "G2353WAA9", "00000000000"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := CUSIPFromISIN(s)
+		got, ok := CUSIPInISIN(s)
+		if ok != (err == nil) || got != want {
+			t.Fatalf("CUSIPInISIN(%q) = %q, %v; CUSIPFromISIN = %q, %v", s, got, ok, want, err)
+		}
+		if ValidCUSIP(s) != (CheckCUSIP(s) == nil) {
+			t.Fatalf("ValidCUSIP(%q) = %v, CheckCUSIP = %v", s, ValidCUSIP(s), CheckCUSIP(s))
+		}
+	})
+}

@@ -78,12 +78,11 @@ type Matcher struct {
 	dir      *issuers.Directory
 	funds    FundLookThrough // fund look-through (lookthrough.go), or nil
 
-	mu      sync.Mutex
-	cache   map[string][]issuers.NameMatch // fuzzy results by raw name
-	names2  map[string]*nameMemo           // name hits by raw name
-	norms   map[string]string              // normalised names
-	tickers map[tickerIn]string            // ticker keys by ticker and exchange
-	shorts  map[string][]hit               // Bloomberg short-name hits by raw name
+	mu     sync.Mutex
+	cache  map[string][]issuers.NameMatch // fuzzy results by raw name
+	names2 map[string]*nameMemo           // name hits by raw name
+	norms  map[string]string              // normalised names
+	shorts map[string][]hit               // Bloomberg short-name hits by raw name
 
 	nameKeys []string // sorted keys of byName, for prefixes
 }
@@ -104,7 +103,6 @@ func NewMatcher(lists []*List, dir *issuers.Directory) *Matcher {
 		cache:    map[string][]issuers.NameMatch{},
 		names2:   map[string]*nameMemo{},
 		norms:    map[string]string{},
-		tickers:  map[tickerIn]string{},
 		shorts:   map[string][]hit{},
 	}
 	for _, l := range lists {
@@ -670,13 +668,13 @@ func (m *Matcher) viaIssuerNumber(h *Holding, isins []derivedISIN, hits []hit) (
 	cusip := h.CUSIP
 	if cusip == "" {
 		for _, d := range isins {
-			if c, err := issuers.CUSIPFromISIN(d.isin); err == nil {
+			if c, ok := issuers.CUSIPInISIN(d.isin); ok {
 				cusip = c
 				break
 			}
 		}
 	}
-	if issuers.CheckCUSIP(cusip) != nil {
+	if !issuers.ValidCUSIP(cusip) {
 		return hits, nil
 	}
 	var seen []*issuers.Security
@@ -923,32 +921,14 @@ func (m *Matcher) normName(name string) string {
 	return n
 }
 
-// tickerIn is a ticker as a file gives it, with its exchange.
-type tickerIn struct{ ticker, exchange string }
-
-// tickerKey is the normalised ticker key of h ("" without a market),
-// memoised by ticker and exchange.
+// tickerKey is the normalised ticker key of h ("" without a market). It
+// is not memoised: parsing a ticker costs less than a probe of a shared
+// map of every ticker seen (a cache miss and a lock both workers take).
 func (m *Matcher) tickerKey(h *Holding) string {
-	if h.Ticker == "" {
-		return ""
-	}
-	k := tickerIn{h.Ticker, h.Exchange}
-	m.mu.Lock()
-	v, ok := m.tickers[k]
-	m.mu.Unlock()
-	if ok {
-		return v
-	}
 	if t, ok := h.NormalTicker(); ok {
-		v = t.Key()
+		return t.Key()
 	}
-	m.mu.Lock()
-	if len(m.tickers) >= maxNameCache {
-		m.tickers = map[tickerIn]string{}
-	}
-	m.tickers[tickerIn{strings.Clone(k.ticker), strings.Clone(k.exchange)}] = v
-	m.mu.Unlock()
-	return v
+	return ""
 }
 
 // similar is the fuzzy last resort: a review signal only, never a hit.
