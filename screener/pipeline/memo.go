@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/maphash"
+	"runtime"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // memo maps byte keys to uint32 values for the screening workers: any
@@ -16,35 +18,47 @@ import (
 // probe, not a wrong answer.
 //
 // Layout: an open-addressing table of atomic slots, each holding a tag (the
-// hash's top bits) and the position of the entry in an append-only arena of
-// blocks; an entry is the key's length, the key and the value. A writer
-// fills the arena first and publishes the slot last, so a reader that sees
-// a slot sees its entry.
+// hash's top bits) and the position of the entry in an append-only arena;
+// an entry is the key's length, the key and the value. A writer fills the
+// arena first and publishes the slot last, so a reader that sees a slot
+// sees its entry.
+//
+// Every probe lands on a random slot and a random entry, two cache misses
+// and, with 4 KiB pages, two TLB misses over the memo's tens of megabytes;
+// so the slots and the arena live in memory of their own, in 2 MiB pages
+// where the kernel gives them (see hugeBytes), which also makes touching
+// them the first time cheaper. The arena is reserved whole and costs only
+// the pages written.
 type memo struct {
-	seed   maphash.Seed
-	slots  []atomic.Uint64
-	mask   uint64
-	mu     sync.Mutex // writers
-	n      int
-	blocks [memoMaxBlocks]atomic.Pointer[[memoBlock]byte]
-	pos    uint64 // next free arena position (writers only)
+	seed  maphash.Seed
+	slots []atomic.Uint64
+	mask  uint64
+	mu    sync.Mutex // writers
+	n     int
+	arena []byte
+	pos   uint64 // next free arena position (writers only)
 }
 
 const (
-	memoSlotsLog  = 20
-	memoBlock     = 1 << 20 // arena block size
-	memoMaxBlocks = 32      // 32 MiB of keys at most (~450,000 row identities)
-	memoMaxKey    = 4096    // longer keys are not kept
-	memoPosBits   = 40
+	memoSlotsLog = 20
+	memoBlock    = 1 << 20  // an entry never straddles a block boundary
+	memoArena    = 32 << 20 // 32 MiB of keys at most (~450,000 row identities)
+	memoMaxKey   = 4096     // longer keys are not kept
+	memoPosBits  = 40
 )
 
 func newMemo() *memo {
-	m := &memo{seed: maphash.MakeSeed(), slots: make([]atomic.Uint64, 1<<memoSlotsLog)}
+	sb := hugeBytes(8 << memoSlotsLog)
+	m := &memo{seed: maphash.MakeSeed(),
+		slots: unsafe.Slice((*atomic.Uint64)(unsafe.Pointer(unsafe.SliceData(sb))), 1<<memoSlotsLog),
+		arena: hugeBytes(memoArena)}
 	m.mask = uint64(len(m.slots) - 1)
+	// The memory is the memo's alone: give it back when the memo goes.
+	runtime.AddCleanup(m, func(b [2][]byte) { freeHuge(b[0]); freeHuge(b[1]) }, [2][]byte{sb, m.arena})
 	return m
 }
 
-// reset empties the memo, keeping its slots and arena blocks for reuse. No
+// reset empties the memo, keeping its slots and arena for reuse. No
 // goroutine may be using it.
 func (m *memo) reset() {
 	clear(m.slots)
@@ -72,8 +86,7 @@ func (m *memo) get(key []byte) (uint32, bool) {
 
 // entry compares the entry at pos with key and returns its value.
 func (m *memo) entry(pos uint64, key []byte) (uint32, bool) {
-	b := m.blocks[pos/memoBlock].Load()
-	e := b[pos%memoBlock:]
+	e := m.arena[pos:]
 	n, w := binary.Uvarint(e)
 	if int(n) != len(key) || !bytes.Equal(e[w:w+int(n)], key) {
 		return 0, false
@@ -110,16 +123,10 @@ func (m *memo) put(key []byte, v uint32) bool {
 	if m.pos%memoBlock+size > memoBlock {
 		m.pos += memoBlock - m.pos%memoBlock // start a new block
 	}
-	bi := m.pos / memoBlock
-	if bi >= memoMaxBlocks {
+	if m.pos+size > memoArena {
 		return false
 	}
-	b := m.blocks[bi].Load()
-	if b == nil {
-		b = new([memoBlock]byte)
-		m.blocks[bi].Store(b)
-	}
-	off := m.pos % memoBlock
+	b, off := m.arena, m.pos
 	w := binary.PutUvarint(b[off:], uint64(len(key)))
 	copy(b[off+uint64(w):], key)
 	binary.LittleEndian.PutUint32(b[off+uint64(w)+uint64(len(key)):], v)
@@ -129,3 +136,6 @@ func (m *memo) put(key []byte, v uint32) bool {
 	m.slots[i].Store(tag<<memoPosBits | (pos + 1))
 	return true
 }
+
+// mapped maps the first byte of each hugeBytes result to its whole mapping.
+var mapped sync.Map

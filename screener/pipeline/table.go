@@ -322,19 +322,24 @@ var seenPool sync.Pool
 
 func getSeen() *seen {
 	if s, ok := seenPool.Get().(*seen); ok {
+		s.reset()
 		return s
 	}
 	return newSeen()
 }
 
-// putSeen empties s (no goroutine may use it any more) and pools it.
-func putSeen(s *seen) {
+// putSeen pools s (no goroutine may use it any more). It is emptied when
+// taken again, not now: a command that screens once and exits never pays
+// for clearing megabytes it will not use.
+func putSeen(s *seen) { seenPool.Put(s) }
+
+// reset empties s.
+func (s *seen) reset() {
 	s.rows.reset()
 	for i := range s.blocks {
 		s.blocks[i].Store(nil)
 	}
 	s.n = 0
-	seenPool.Put(s)
 }
 
 // keep stores f and returns its number; ok is false when seen is full.

@@ -1,0 +1,92 @@
+package pipeline
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"testing"
+)
+
+// The memo answers what was put, from any goroutine, says "not known" for
+// keys never put (a tag collision is a probe, not an answer), and forgets
+// everything on reset while its memory is reused.
+func TestMemo(t *testing.T) {
+	m := newMemo()
+	const n = 20000
+	var wg sync.WaitGroup
+	for w := range 2 {
+		wg.Go(func() {
+			for i := w; i < n; i += 2 {
+				if !m.put(fmt.Appendf(nil, "ISIN:CNE%09d|name %d", i, i), uint32(i)) {
+					t.Errorf("put %d refused", i)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for i := range n {
+		v, ok := m.get(fmt.Appendf(nil, "ISIN:CNE%09d|name %d", i, i))
+		if !ok || v != uint32(i) {
+			t.Fatalf("get %d = %d, %v", i, v, ok)
+		}
+		if _, ok := m.get(fmt.Appendf(nil, "ISIN:CNE%09d|name %d ", i, i)); ok {
+			t.Fatalf("a key never put (%d with a space) is known", i)
+		}
+	}
+	if m.put(make([]byte, memoMaxKey+1), 1) {
+		t.Error("a key over memoMaxKey was kept")
+	}
+	m.reset()
+	if _, ok := m.get([]byte("ISIN:CNE000000007|name 7")); ok {
+		t.Error("a key is known after reset")
+	}
+	if !m.put([]byte("k"), 9) {
+		t.Fatal("put after reset refused")
+	}
+	if v, ok := m.get([]byte("k")); !ok || v != 9 {
+		t.Fatalf("get after reset = %d, %v", v, ok)
+	}
+}
+
+// A memo whose arena is full refuses new keys and still answers the old.
+func TestMemoFull(t *testing.T) {
+	m := newMemo()
+	key := make([]byte, memoMaxKey)
+	kept := 0
+	for i := 0; ; i++ {
+		copy(key, fmt.Sprintf("%08d", i))
+		if !m.put(key, uint32(i)) {
+			break
+		}
+		kept++
+	}
+	if kept == 0 || uint64(kept)*memoMaxKey > memoArena {
+		t.Fatalf("%d keys of %d bytes kept in a %d-byte arena", kept, memoMaxKey, memoArena)
+	}
+	copy(key, fmt.Sprintf("%08d", kept-1))
+	if v, ok := m.get(key); !ok || v != uint32(kept-1) {
+		t.Fatalf("last key kept: %d, %v", v, ok)
+	}
+}
+
+// hugeBytes gives zeroed, writable memory of the size asked; memos that
+// go out of use give theirs back (the cleanup runs without a crash while
+// new memos are made).
+func TestHugeBytes(t *testing.T) {
+	b := hugeBytes(3 << 20)
+	if len(b) != 3<<20 || cap(b) != 3<<20 {
+		t.Fatalf("len %d cap %d", len(b), cap(b))
+	}
+	for i := 0; i < len(b); i += 4096 {
+		if b[i] != 0 {
+			t.Fatalf("byte %d is %d, not zero", i, b[i])
+		}
+		b[i] = 1
+	}
+	freeHuge(b)
+	for range 8 {
+		m := newMemo()
+		m.put([]byte("x"), 1)
+		runtime.GC()
+	}
+}
