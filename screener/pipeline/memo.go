@@ -41,20 +41,20 @@ type memo struct {
 
 const (
 	memoSlotsLog = 20
-	memoBlock    = 1 << 20  // an entry never straddles a block boundary
 	memoArena    = 32 << 20 // 32 MiB of keys at most (~450,000 row identities)
 	memoMaxKey   = 4096     // longer keys are not kept
 	memoPosBits  = 40
 )
 
 func newMemo() *memo {
-	sb := hugeBytes(8 << memoSlotsLog)
+	sb, freeSlots := hugeBytes(8 << memoSlotsLog)
+	arena, freeArena := hugeBytes(memoArena)
 	m := &memo{seed: maphash.MakeSeed(),
 		slots: unsafe.Slice((*atomic.Uint64)(unsafe.Pointer(unsafe.SliceData(sb))), 1<<memoSlotsLog),
-		arena: hugeBytes(memoArena)}
+		arena: arena}
 	m.mask = uint64(len(m.slots) - 1)
 	// The memory is the memo's alone: give it back when the memo goes.
-	runtime.AddCleanup(m, func(b [2][]byte) { freeHuge(b[0]); freeHuge(b[1]) }, [2][]byte{sb, m.arena})
+	runtime.AddCleanup(m, func(free [2]func()) { free[0](); free[1]() }, [2]func(){freeSlots, freeArena})
 	return m
 }
 
@@ -120,9 +120,6 @@ func (m *memo) put(key []byte, v uint32) bool {
 		}
 	}
 	size := uint64(binary.MaxVarintLen64 + len(key) + 4)
-	if m.pos%memoBlock+size > memoBlock {
-		m.pos += memoBlock - m.pos%memoBlock // start a new block
-	}
 	if m.pos+size > memoArena {
 		return false
 	}
@@ -136,6 +133,3 @@ func (m *memo) put(key []byte, v uint32) bool {
 	m.slots[i].Store(tag<<memoPosBits | (pos + 1))
 	return true
 }
-
-// mapped maps the first byte of each hugeBytes result to its whole mapping.
-var mapped sync.Map

@@ -69,11 +69,11 @@ func TestMemoFull(t *testing.T) {
 	}
 }
 
-// hugeBytes gives zeroed, writable memory of the size asked; memos that
-// go out of use give theirs back (the cleanup runs without a crash while
-// new memos are made).
+// hugeBytes gives zeroed, writable memory of the size asked, and a way to
+// give it back. (Memos made and dropped in a loop run their cleanups, which
+// unmap, while new memos are made; a wrong unmap would crash the test.)
 func TestHugeBytes(t *testing.T) {
-	b := hugeBytes(3 << 20)
+	b, free := hugeBytes(3 << 20)
 	if len(b) != 3<<20 || cap(b) != 3<<20 {
 		t.Fatalf("len %d cap %d", len(b), cap(b))
 	}
@@ -83,10 +83,13 @@ func TestHugeBytes(t *testing.T) {
 		}
 		b[i] = 1
 	}
-	freeHuge(b)
-	for range 8 {
+	free()
+	for i := range 8 {
 		m := newMemo()
-		m.put([]byte("x"), 1)
+		m.put([]byte("x"), uint32(i))
+		if v, ok := m.get([]byte("x")); !ok || v != uint32(i) {
+			t.Fatalf("memo %d: get = %d, %v", i, v, ok)
+		}
 		runtime.GC()
 	}
 }
