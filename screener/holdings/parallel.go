@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/screener/screener/screener"
 	"github.com/shopspring/decimal"
@@ -23,7 +24,9 @@ type RawSink interface {
 	RawRow(r Row) (done bool, err error)
 }
 
-// Row is one data row of a table, valid only during the RawRow call.
+// Row is one data row of a table, valid only during the RawRow call: the
+// strings its methods return may point into a buffer that is reused, so a
+// sink that keeps one clones it.
 type Row struct {
 	c    *columns
 	rec  []string
@@ -400,11 +403,17 @@ func (ch *Chunk) Read(s Sink) (int, error) {
 // fields are split at every separator, and empty lines are skipped. Like
 // encoding/csv with ReuseRecord, it allocates one string per record and
 // reuses the slice.
+//
+// The cells it returns point into the chunk's buffer (no copy): they are
+// read in place while a RawSink looks at the row, and own copies the
+// record for a row that is decoded, whose Holding keeps its cells. Most
+// rows of a large file repeat a security seen before and are never copied.
 type lineSplitter struct {
 	data   []byte
 	comma  byte
 	line   int // lines consumed
 	recLn  int // line of the last record
+	cur    []byte
 	fields []string
 }
 
@@ -424,21 +433,27 @@ func (l *lineSplitter) Read() ([]string, error) {
 			continue
 		}
 		l.recLn = l.line
-		rec := string(b)
-		l.fields = l.fields[:0]
-		for {
-			i := strings.IndexByte(rec, l.comma)
-			if i < 0 {
-				l.fields = append(l.fields, rec)
-				break
-			}
-			l.fields = append(l.fields, rec[:i])
-			rec = rec[i+1:]
-		}
-		return l.fields, nil
+		l.cur = b
+		return l.split(unsafe.String(unsafe.SliceData(b), len(b))), nil
 	}
 	return nil, io.EOF
 }
+
+func (l *lineSplitter) split(rec string) []string {
+	l.fields = l.fields[:0]
+	for {
+		i := strings.IndexByte(rec, l.comma)
+		if i < 0 {
+			return append(l.fields, rec)
+		}
+		l.fields = append(l.fields, rec[:i])
+		rec = rec[i+1:]
+	}
+}
+
+// own returns the last record read with cells of its own, which outlive
+// the chunk's buffer.
+func (l *lineSplitter) own() []string { return l.split(string(l.cur)) }
 
 // FieldPos returns the line of the last record (the column is not kept).
 func (l *lineSplitter) FieldPos(int) (int, int) { return l.recLn, 1 }

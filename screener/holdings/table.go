@@ -12,6 +12,7 @@ import (
 
 	"github.com/screener/screener/issuers"
 	"github.com/screener/screener/screener"
+	"github.com/screener/screener/screener/internal/strcache"
 )
 
 // field is a Holding field a header column can map to.
@@ -427,7 +428,7 @@ func (c *columns) decode(h *screener.Holding, line int, rec []string) *screener.
 	if h.Exchange != "" && !isASCIIUpper(h.Exchange) {
 		// The exchange is kept as written (the matcher reads the
 		// exchange names); its market restores a code's leading zeros.
-		if mic := exchangeMIC(h.Exchange); mic != "" {
+		if mic := micMemo.Do(h.Exchange, exchangeMIC); mic != "" {
 			if p := padCode(h.Ticker, mic); p != h.Ticker {
 				h.Warnings = append(h.Warnings, fmt.Sprintf("ticker %q on %s restored to %q (leading zeros lost, e.g. by a spreadsheet)", h.Ticker, mic, p))
 				h.Ticker = p
@@ -468,7 +469,11 @@ func (c *columns) decode(h *screener.Holding, line int, rec []string) *screener.
 	}
 	if c.idx[fUSPerson] >= 0 {
 		v := c.cell(rec, fUSPerson)
-		u, known := parseUSPerson(v)
+		r := usMemo.Do(v, func(v string) usPerson {
+			u, known := parseUSPerson(v)
+			return usPerson{u, known}
+		})
+		u, known := r.u, r.known
 		h.USPerson = u
 		if !known {
 			h.Warnings = append(h.Warnings, fmt.Sprintf("US person value %q not understood (want yes/no, true/false, us/non-us or blank); treated as unknown, that is as a US person", v))
@@ -686,6 +691,18 @@ func parseUSPerson(v string) (u screener.USPerson, known bool) {
 	return screener.USPersonUnknown, false
 }
 
+// Memos of decode's functions of a cell, whose values repeat over a file
+// (a few dozen exchange names, yes and no).
+var (
+	micMemo = strcache.New[string](1024)
+	usMemo  = strcache.New[usPerson](1024)
+)
+
+type usPerson struct {
+	u     screener.USPerson
+	known bool
+}
+
 // emit decodes rec and hands the result to s as a holding or a reject.
 func (c *columns) emit(s Sink, h *screener.Holding, line int, rec []string) error {
 	if e := c.decode(h, line, rec); e != nil {
@@ -865,6 +882,9 @@ func tableLoop(cr records, c *columns, s Sink, skip func(rec []string) bool, lin
 			if done {
 				continue
 			}
+		}
+		if o, ok := cr.(interface{ own() []string }); ok {
+			rec = o.own()
 		}
 		if err := c.emit(s, h, line, rec); err != nil {
 			return rows, err

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -229,7 +230,9 @@ func (s *chunkSink) RawRow(r holdings.Row) (bool, error) {
 		return false, nil
 	}
 	f := *s.seen.finding(id)
-	f.File, f.Line, f.Portfolio, f.Currency = r.File(), r.Line(), r.Portfolio(), r.Currency()
+	// The row's cells are only lent for this call.
+	f.File, f.Line = r.File(), r.Line()
+	f.Portfolio, f.Currency = strings.Clone(r.Portfolio()), strings.Clone(r.Currency())
 	f.Quantity, f.MarketValue = q, mv
 	s.add(&f)
 	return true, nil

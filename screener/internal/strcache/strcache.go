@@ -1,0 +1,104 @@
+// Package strcache memoises functions of a string for the screening
+// workers. A holdings file repeats a few thousand security names and a few
+// dozen exchange names over millions of rows, and every worker of a run
+// asks at once: a read of a key kept takes no lock and writes no memory
+// the other workers read, where a mutex both workers take costs more than
+// the work it saves.
+//
+// Layout: a plain map, published through an atomic pointer and never
+// changed once published, holds most keys; keys added since sit in a
+// second map under a mutex until there are enough of them to publish a new
+// map with both (each key is copied a bounded number of times). sync.Map
+// was tried first: its trie of nodes costs a cache miss per level, more
+// than the map's one or two.
+//
+// The functions memoised must be pure: a value computed twice by two
+// workers at once is the same value, so which one is kept does not matter.
+package strcache
+
+import (
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// Cache maps strings to values of one pure function. It holds at most max
+// keys: when full it is emptied and starts again, so a file of millions of
+// distinct values costs bounded memory and stays correct (a miss only
+// computes again).
+type Cache[V any] struct {
+	read  atomic.Pointer[map[string]V]
+	mu    sync.Mutex
+	dirty map[string]V // keys put since read was published
+	max   int
+}
+
+// New returns a cache of at most max keys.
+func New[V any](max int) *Cache[V] { return &Cache[V]{max: max} }
+
+// Get returns the value kept for k.
+func (c *Cache[V]) Get(k string) (V, bool) {
+	if m := c.read.Load(); m != nil {
+		if v, ok := (*m)[k]; ok {
+			return v, true
+		}
+	}
+	c.mu.Lock()
+	v, ok := c.dirty[k]
+	c.mu.Unlock()
+	return v, ok
+}
+
+// Put keeps v for k (a copy of k: the caller's may point into a buffer
+// that is reused).
+func (c *Cache[V]) Put(k string, v V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var read map[string]V
+	if m := c.read.Load(); m != nil {
+		read = *m
+	}
+	if len(read)+len(c.dirty) >= c.max {
+		// Full: start again.
+		read, c.dirty = nil, nil
+		c.read.Store(nil)
+	}
+	if c.dirty == nil {
+		c.dirty = map[string]V{}
+	}
+	c.dirty[strings.Clone(k)] = v
+	if len(c.dirty) < max(32, len(read)/4) {
+		return
+	}
+	// Publish read and dirty as one new map.
+	n := make(map[string]V, len(read)+len(c.dirty))
+	for k, v := range read {
+		n[k] = v
+	}
+	for k, v := range c.dirty {
+		n[k] = v
+	}
+	c.read.Store(&n)
+	c.dirty = nil
+}
+
+// Do returns f(k), computed once per key while the key is kept.
+func (c *Cache[V]) Do(k string, f func(string) V) V {
+	if v, ok := c.Get(k); ok {
+		return v
+	}
+	v := f(k)
+	c.Put(k, v)
+	return v
+}
+
+// Len returns how many keys the cache holds.
+func (c *Cache[V]) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := len(c.dirty)
+	if m := c.read.Load(); m != nil {
+		n += len(*m)
+	}
+	return n
+}
