@@ -27,7 +27,7 @@ func TestParallelKeepsNoBorrowedCell(t *testing.T) {
 	var b bytes.Buffer
 	b.WriteString("portfolio,us_person,isin,ticker,exchange,name,quantity,price,market_value,currency,asset_class\n")
 	secs := []string{
-		"HK0941009539,941,HKEX,CHINA MOBILE LTD", // listed
+		"HK0941009539,941,HKEX,CHINA MOBILE LTD",   // listed
 		",0883,Hong Kong Stock Exchange,CNOOC LTD", // listed, by ticker
 		"US0378331005,AAPL,NASDAQ,APPLE INC",       // clear
 		",7203,Tokyo Stock Exchange,TOYOTA MOTOR",  // clear
