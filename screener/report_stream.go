@@ -77,6 +77,7 @@ func (s *spill) each(fn func(e *ParseError) error) error {
 // Report's).
 type JSONSink struct {
 	w    *bufio.Writer
+	buf  []byte // a finding's JSON
 	n    int
 	rej  spill
 	err  error
@@ -136,7 +137,14 @@ func (s *JSONSink) Finding(f *Finding) error {
 		sep = "\n    "
 	}
 	s.n++
-	s.field(sep, f)
+	s.write(sep)
+	if s.err != nil {
+		return s.err
+	}
+	s.buf, s.err = f.AppendJSON(s.buf[:0])
+	if s.err == nil {
+		_, s.err = s.w.Write(s.buf)
+	}
 	return s.err
 }
 

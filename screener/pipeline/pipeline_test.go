@@ -3,16 +3,20 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/screener/screener/issuers"
 	"github.com/screener/screener/screener"
 	"github.com/screener/screener/screener/lists"
+	"github.com/screener/screener/screener/shareddata"
 )
 
 // The table reader lends a row's cells from its chunk's buffer, which a
@@ -75,4 +79,66 @@ func TestParallelKeepsNoBorrowedCell(t *testing.T) {
 	if n := bytes.Count(fast, []byte(`"status":"prohibited`)); n < 1000 {
 		t.Fatalf("only %d prohibited findings: the file does not exercise findings made from templates", n)
 	}
+}
+
+// plainFinding is screener.Finding without its methods: json.Marshal of
+// one is encoding/json's reflection.
+type plainFinding screener.Finding
+
+// Finding.AppendJSON writes what encoding/json's reflection writes, on
+// every finding (clear ones too) of every real holdings file, the demo
+// file and the bad-input corpus.
+func TestFindingJSONOnTheCorpus(t *testing.T) {
+	root := shareddata.Path(t, "holdings")
+	files, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "bad", "*"))
+	files = append(files, filepath.Join("..", "..", "testdata", "demo", "holdings.csv"))
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() && !strings.HasSuffix(p, ".md") {
+			files = append(files, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := lists.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := issuers.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls := []*screener.List{l}
+	m := screener.NewMatcher(ls, dir)
+	n := 0
+	for _, path := range files {
+		if st, err := os.Stat(path); err != nil || st.IsDir() || strings.HasSuffix(path, ".txt") {
+			continue
+		}
+		for _, at := range []time.Time{time.Date(2021, 7, 1, 12, 0, 0, 0, time.UTC), time.Date(2024, 1, 2, 12, 0, 0, 0, time.UTC)} {
+			run := New(Config{Matcher: m, Lists: ls, At: at, Options: screener.Options{All: true}})
+			if err := run.File(context.Background(), path); err != nil {
+				continue // a file refused whole has no findings
+			}
+			for _, f := range run.Report().Findings {
+				got, err := f.AppendJSON(nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := json.Marshal((*plainFinding)(&f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(got, want) {
+					t.Fatalf("%s line %d: AppendJSON differs from encoding/json:\n got  %s\n want %s", path, f.Line, got, want)
+				}
+				n++
+			}
+		}
+	}
+	if n < 1000 {
+		t.Fatalf("only %d findings compared", n)
+	}
+	t.Logf("%d findings compared", n)
 }
