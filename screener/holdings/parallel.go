@@ -400,13 +400,11 @@ func (ch *Chunk) Read(s Sink) (int, error) {
 
 // lineSplitter reads records from text with no quote character, where
 // encoding/csv's rules come down to: a record is a line (CRLF or LF), its
-// fields are split at every separator, and empty lines are skipped. Like
-// encoding/csv with ReuseRecord, it allocates one string per record and
-// reuses the slice.
+// fields are split at every separator, and empty lines are skipped.
 //
 // The cells it returns point into the chunk's buffer (no copy): they are
-// read in place while a RawSink looks at the row, and own copies the
-// record for a row that is decoded, whose Holding keeps its cells. Most
+// read in place while a RawSink looks at the row, and a row that is
+// decoded is copied first (own), since its Holding keeps its cells. Most
 // rows of a large file repeat a security seen before and are never copied.
 type lineSplitter struct {
 	data   []byte
@@ -418,6 +416,18 @@ type lineSplitter struct {
 }
 
 func (l *lineSplitter) Read() ([]string, error) {
+	b, ok := l.next()
+	if !ok {
+		return nil, io.EOF
+	}
+	l.cur = b
+	l.fields = split(l.fields[:0], unsafe.String(unsafe.SliceData(b), len(b)), l.comma)
+	return l.fields, nil
+}
+
+// next returns the next line that is not empty (without its line end),
+// its number in recLn.
+func (l *lineSplitter) next() ([]byte, bool) {
 	for len(l.data) > 0 {
 		b := l.data
 		if i := bytes.IndexByte(b, '\n'); i >= 0 {
@@ -433,34 +443,106 @@ func (l *lineSplitter) Read() ([]string, error) {
 			continue
 		}
 		l.recLn = l.line
-		l.cur = b
-		return l.split(unsafe.String(unsafe.SliceData(b), len(b))), nil
+		return b, true
 	}
-	return nil, io.EOF
+	return nil, false
 }
 
-func (l *lineSplitter) split(rec string) []string {
-	l.fields = l.fields[:0]
+// split appends the cells of rec to dst.
+func split(dst []string, rec string, comma byte) []string {
 	for {
-		i := strings.IndexByte(rec, l.comma)
+		i := strings.IndexByte(rec, comma)
 		if i < 0 {
-			return append(l.fields, rec)
+			return append(dst, rec)
 		}
-		l.fields = append(l.fields, rec[:i])
+		dst = append(dst, rec[:i])
 		rec = rec[i+1:]
 	}
 }
 
 // own returns the last record read with cells of its own, which outlive
 // the chunk's buffer.
-func (l *lineSplitter) own() []string { return l.split(string(l.cur)) }
+func (l *lineSplitter) own() []string {
+	l.fields = split(l.fields[:0], string(l.cur), l.comma)
+	return l.fields
+}
 
 // FieldPos returns the line of the last record (the column is not kept).
 func (l *lineSplitter) FieldPos(int) (int, int) { return l.recLn, 1 }
 
-// Release gives the chunk's buffer back for a later chunk. The rows read
-// from it do not point into it (encoding/csv copies each record), so it may
-// be called as soon as Read returns.
+// PrefetchSink is a RawSink that is shown the rows of a batch before it
+// gets them one at a time: the memory its look-ups of those rows will
+// read is far apart (a memo of row identities tens of megabytes wide), and
+// loads started together wait for memory together instead of one after
+// another.
+type PrefetchSink interface {
+	RawSink
+	Prefetch(rows []Row)
+}
+
+// batchRows is how many rows a PrefetchSink is shown at a time.
+const batchRows = 32
+
+// batchLoop is tableLoop for a lineSplitter and a PrefetchSink: rows are
+// read batchRows at a time, the well-formed ones shown to Prefetch, then
+// each handled as tableLoop handles it, in order.
+func batchLoop(l *lineSplitter, c *columns, s PrefetchSink, lineOff int) (int, error) {
+	h := new(screener.Holding)
+	rows := 0
+	width := len(c.header)
+	var (
+		lines  [batchRows][]byte
+		nums   [batchRows]int
+		recs   [batchRows][]string
+		cells  = make([]string, 0, batchRows*(width+1))
+		fitted []Row
+		cur    []byte   // the line of the record being handled
+		owned  []string // its cells copied, for a row that is decoded
+	)
+	own := func() []string {
+		owned = split(owned[:0], string(cur), l.comma)
+		return owned
+	}
+	for {
+		n := 0
+		cells = cells[:0]
+		fitted = fitted[:0]
+		for n < batchRows {
+			b, ok := l.next()
+			if !ok {
+				break
+			}
+			start := len(cells)
+			cells = split(cells, unsafe.String(unsafe.SliceData(b), len(b)), l.comma)
+			rec := cells[start:len(cells):len(cells)]
+			if allBlank(rec) {
+				cells = cells[:start]
+				continue
+			}
+			lines[n], nums[n], recs[n] = b, l.recLn+lineOff, rec
+			if len(rec) == width || extraBlank(rec, width) {
+				fitted = append(fitted, Row{c: c, rec: rec, line: nums[n]})
+			}
+			n++
+		}
+		if n == 0 {
+			return rows, nil
+		}
+		s.Prefetch(fitted)
+		for i := range n {
+			rows++
+			cur = lines[i]
+			if err := c.record(s, s, h, recs[i], nums[i], own); err != nil {
+				return rows, err
+			}
+		}
+	}
+}
+
+// Release gives the chunk's buffer back for a later chunk. The rows kept
+// from it do not point into it (encoding/csv copies each record; a row the
+// line splitter lent is copied before it is decoded), so it may be called
+// as soon as Read returns.
 func (ch *Chunk) Release() {
 	if ch.data != nil {
 		p := ch.data[:0]

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -15,8 +16,9 @@ import (
 )
 
 // readChunked reads path through OpenTable and its chunks, in order, on
-// this goroutine. ok is false when OpenTable declines the file.
-func readChunked(t *testing.T, path string) (c *collect, rows int, err error, ok bool) {
+// this goroutine. ok is false when OpenTable declines the file. With
+// prefetch, the sink is a PrefetchSink, so rows go through batchLoop.
+func readChunked(t *testing.T, path string, prefetch ...bool) (c *collect, rows int, err error, ok bool) {
 	t.Helper()
 	tb, ok, err := OpenTable(path)
 	if err != nil || !ok {
@@ -24,6 +26,16 @@ func readChunked(t *testing.T, path string) (c *collect, rows int, err error, ok
 	}
 	defer tb.Close()
 	c = &collect{}
+	var s Sink = c
+	if len(prefetch) > 0 && prefetch[0] {
+		pc := &prefetchCollect{t: t}
+		c, s = &pc.collect, pc
+		defer func() {
+			if len(pc.shown) > 0 {
+				t.Errorf("rows of lines %v were shown to Prefetch and never given to RawRow", pc.shown)
+			}
+		}()
+	}
 	for {
 		ch, err := tb.Next()
 		if err != nil {
@@ -32,7 +44,7 @@ func readChunked(t *testing.T, path string) (c *collect, rows int, err error, ok
 		if ch == nil {
 			break
 		}
-		n, err := ch.Read(c)
+		n, err := ch.Read(s)
 		rows += n
 		if err != nil {
 			return c, rows, err, true
@@ -51,9 +63,13 @@ func sameAsReadFile(t *testing.T, path string, sizes ...int) {
 	var whole collect
 	_, wantErr := ReadFile(path, &whole)
 	defer func(old int) { chunkBytes = old }(chunkBytes)
-	for _, size := range sizes {
+	for _, run := range sizes {
+		size, prefetch := run, false
+		if size < 0 { // a PrefetchSink reads chunks of -size
+			size, prefetch = -size, true
+		}
 		chunkBytes = size
-		got, _, err, ok := readChunked(t, path)
+		got, _, err, ok := readChunked(t, path, prefetch)
 		if !ok {
 			if wantErr == nil {
 				// Declining is allowed only for files ReadFile does not
@@ -80,6 +96,39 @@ func sameAsReadFile(t *testing.T, path string, sizes ...int) {
 			t.Fatalf("%s, chunks of %d: rejects\n got %v\nwant %v", filepath.Base(path), size, rejectLines(got.rejects), rejectLines(whole.rejects))
 		}
 	}
+}
+
+// prefetchCollect is collect as a PrefetchSink: reading through it holds
+// batchLoop to tableLoop (the same holdings and rejects), and it checks
+// that every row given to RawRow was shown to Prefetch first, in order.
+type prefetchCollect struct {
+	collect
+	t     *testing.T
+	shown []int // lines shown and not yet given to RawRow
+}
+
+func (p *prefetchCollect) Prefetch(rows []Row) {
+	if len(p.shown) > 0 {
+		p.t.Errorf("a batch came before the rows of lines %v of the last one were given", p.shown)
+	}
+	p.shown = p.shown[:0]
+	for _, r := range rows {
+		p.shown = append(p.shown, r.Line())
+	}
+}
+
+// RawRow takes a row shown to Prefetch, or one read by encoding/csv (a
+// chunk with quotes is not batched) when none is waiting.
+func (p *prefetchCollect) RawRow(r Row) (bool, error) {
+	switch {
+	case len(p.shown) == 0:
+	case p.shown[0] != r.Line():
+		p.t.Errorf("RawRow of line %d, but Prefetch was shown %v next", r.Line(), p.shown)
+	default:
+		p.shown = p.shown[1:]
+		batchedRows.Add(1)
+	}
+	return false, nil
 }
 
 func at(hs []screener.Holding, i int) any {
@@ -143,10 +192,16 @@ func TestChunkedTableSameAsReadFile(t *testing.T) {
 			if _, ok, _ := OpenTable(p); !ok {
 				t.Fatalf("OpenTable declined a plain table")
 			}
-			sameAsReadFile(t, p, 1, 2, 3, 7, 16, 64, 1<<20)
+			sameAsReadFile(t, p, 1, 2, 3, 7, 16, 64, 1<<20, -1, -7, -64, -(1 << 20))
 		})
 	}
+	if batchedRows.Load() == 0 {
+		t.Fatal("no row went through batchLoop")
+	}
 }
+
+// batchedRows counts the rows prefetchCollect was given from a batch.
+var batchedRows atomic.Int64
 
 func TestChunkedTableDeclinesOtherFormats(t *testing.T) {
 	for name, content := range map[string]string{
@@ -187,7 +242,7 @@ func TestChunkedTableOwnFixtures(t *testing.T) {
 		if strings.HasSuffix(f, ".txt") {
 			continue
 		}
-		sameAsReadFile(t, f, 5, 100, 1<<20)
+		sameAsReadFile(t, f, 5, 100, 1<<20, -100, -(1 << 20))
 	}
 }
 
@@ -249,7 +304,7 @@ func TestChunkedTableQuoteNeverCloses(t *testing.T) {
 		b.WriteString("A,swallowed,HK0941009539\n")
 	}
 	p := writeTemp(t, "h.csv", b.String())
-	sameAsReadFile(t, p, 16, 1000, 1<<20)
+	sameAsReadFile(t, p, 16, 1000, 1<<20, -1000)
 	b.WriteString("A," + strings.Repeat("y", MaxLineBytes+10) + "\n")
 	p = writeTemp(t, "h.csv", b.String())
 	sameAsReadFile(t, p, 16, 1000, 1<<20)

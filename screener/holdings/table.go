@@ -823,8 +823,16 @@ func tableLoop(cr records, c *columns, s Sink, skip func(rec []string) bool, lin
 	if c.fix != nil {
 		raw = nil // the row's meaning depends on the format's fix-up
 	}
+	if l, ok := cr.(*lineSplitter); ok {
+		if pf, ok := raw.(PrefetchSink); ok && skip == nil {
+			return batchLoop(l, c, pf, lineOff)
+		}
+	}
+	var own func() []string
+	if o, ok := cr.(interface{ own() []string }); ok {
+		own = o.own
+	}
 	rows := 0
-	width := len(c.header)
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -866,30 +874,31 @@ func tableLoop(cr records, c *columns, s Sink, skip func(rec []string) bool, lin
 		line, _ := cr.FieldPos(0)
 		line += lineOff
 		rows++
-		if len(rec) != width && !extraBlank(rec, width) {
-			e := &screener.ParseError{File: c.file, Line: line,
-				Reason: fmt.Sprintf("the row has %d cells, the header has %d", len(rec), width)}
-			if err := s.Reject(e); err != nil {
-				return rows, err
-			}
-			continue
-		}
-		if raw != nil {
-			done, err := raw.RawRow(Row{c: c, rec: rec, line: line})
-			if err != nil {
-				return rows, err
-			}
-			if done {
-				continue
-			}
-		}
-		if o, ok := cr.(interface{ own() []string }); ok {
-			rec = o.own()
-		}
-		if err := c.emit(s, h, line, rec); err != nil {
+		if err := c.record(s, raw, h, rec, line, own); err != nil {
 			return rows, err
 		}
 	}
+}
+
+// record sends one data record at line to s: a reject when its cells do
+// not fit the header, else to raw (when set) and, unless raw is done with
+// it, decoded. own, when set, gives the record's cells copies of their own
+// (the reader lent them) before a Holding keeps them.
+func (c *columns) record(s Sink, raw RawSink, h *screener.Holding, rec []string, line int, own func() []string) error {
+	if width := len(c.header); len(rec) != width && !extraBlank(rec, width) {
+		return s.Reject(&screener.ParseError{File: c.file, Line: line,
+			Reason: fmt.Sprintf("the row has %d cells, the header has %d", len(rec), width)})
+	}
+	if raw != nil {
+		done, err := raw.RawRow(Row{c: c, rec: rec, line: line})
+		if err != nil || done {
+			return err
+		}
+	}
+	if own != nil {
+		rec = own()
+	}
+	return c.emit(s, h, line, rec)
 }
 
 // extraBlank reports whether rec is longer than width only by blank cells.

@@ -25,9 +25,16 @@ func TestMemo(t *testing.T) {
 	}
 	wg.Wait()
 	for i := range n {
-		v, ok := m.get(fmt.Appendf(nil, "ISIN:CNE%09d|name %d", i, i))
+		k := fmt.Appendf(nil, "ISIN:CNE%09d|name %d", i, i)
+		if i%3 == 0 {
+			m.warm([]uint64{m.hash(k), m.hash([]byte("never put"))}) // changes nothing
+		}
+		v, ok := m.get(k)
 		if !ok || v != uint32(i) {
 			t.Fatalf("get %d = %d, %v", i, v, ok)
+		}
+		if v2, ok2 := m.getHashed(k, m.hash(k)); v2 != v || ok2 != ok {
+			t.Fatalf("getHashed %d = %d, %v; get = %d, %v", i, v2, ok2, v, ok)
 		}
 		if _, ok := m.get(fmt.Appendf(nil, "ISIN:CNE%09d|name %d ", i, i)); ok {
 			t.Fatalf("a key never put (%d with a space) is known", i)

@@ -168,8 +168,17 @@ type chunkSink struct {
 	out   []chunkItem // findings to report and rejected rows, in order
 	flush func()      // sends out as a part of the chunk's result
 
-	key, ukey []byte
-	learn     int // what Holding teaches the memo: one of the learn* values
+	key, ukey []byte // the row's identity key, and with its US-person cell
+	rowKey    []byte // key's buffer for a row not in a batch
+	learn     int    // what Holding teaches the memo: one of the learn* values
+
+	// The rows of the batch Prefetch was shown, in order, with their keys
+	// and hashes: RawRow takes them instead of making them again.
+	pre    []prefetched
+	keys   []byte // the keys of pre, one after another
+	next   int    // the first row of pre not yet given to RawRow
+	hashes []uint64
+	warmed byte // what memo.warm loaded (kept so the loads are made)
 
 	hits, misses int  // memo probes of identity keys
 	off          bool // the memo does not pay here: every row is matched
@@ -188,19 +197,57 @@ const (
 	learnTemplate
 )
 
+// prefetched is one row of a batch: its line, its key in chunkSink.keys
+// and the key's hash.
+type prefetched struct {
+	line     int
+	from, to int
+	hash     uint64
+}
+
+// Prefetch makes the keys of a batch of rows and starts the memo's loads
+// for all of them at once (see memo.warm).
+func (s *chunkSink) Prefetch(rows []holdings.Row) {
+	s.pre, s.keys, s.next = s.pre[:0], s.keys[:0], 0
+	if s.opt.All || s.off {
+		return
+	}
+	for _, r := range rows {
+		from := len(s.keys)
+		s.keys = r.Key(s.keys)
+		s.pre = append(s.pre, prefetched{line: r.Line(), from: from, to: len(s.keys),
+			hash: s.seen.rows.hash(s.keys[from:])})
+	}
+	s.hashes = s.hashes[:0]
+	for _, p := range s.pre {
+		s.hashes = append(s.hashes, p.hash)
+	}
+	s.warmed += s.seen.rows.warm(s.hashes)
+}
+
 func (s *chunkSink) RawRow(r holdings.Row) (bool, error) {
 	s.learn = learnNothing
 	if s.opt.All || s.off {
 		return false, nil // every row is reported in full: no shortcut
 	}
-	s.key = r.Key(s.key[:0])
+	var v uint32
+	var known bool
+	if s.next < len(s.pre) && s.pre[s.next].line == r.Line() {
+		p := s.pre[s.next]
+		s.next++
+		s.key = s.keys[p.from:p.to:p.to] // until the next batch
+		v, known = s.seen.rows.getHashed(s.key, p.hash)
+	} else {
+		s.rowKey = r.Key(s.rowKey[:0])
+		s.key = s.rowKey
+		v, known = s.seen.rows.get(s.key)
+	}
 	// The finding of a matching row also depends on its US-person cell
 	// (the status does, and a cell not understood is warned about).
 	ukey := func() []byte {
 		s.ukey = r.AppendUSPerson(append(append(s.ukey[:0], s.key...), 0xFF))
 		return s.ukey
 	}
-	v, known := s.seen.rows.get(s.key)
 	if !known {
 		s.misses++
 		if s.misses >= memoTrial && s.hits*memoMinHit < s.hits+s.misses {
