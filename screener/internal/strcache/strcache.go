@@ -7,10 +7,13 @@
 //
 // Layout: a plain map, published through an atomic pointer and never
 // changed once published, holds most keys; keys added since sit in a
-// second map under a mutex until there are enough of them to publish a new
-// map with both (each key is copied a bounded number of times). sync.Map
-// was tried first: its trie of nodes costs a cache miss per level, more
-// than the map's one or two.
+// second map under a mutex. A new map with both is published when the
+// second holds a quarter as many keys as the first, or when reads have
+// gone to it under the mutex as many times as there are keys in all (the
+// last keys of a file are not left behind the mutex for good); either way
+// the copying is paid for by as many puts or reads.
+// sync.Map itself was tried first: its trie of nodes costs a cache miss
+// per level, more than a map's one or two.
 //
 // The functions memoised must be pure: a value computed twice by two
 // workers at once is the same value, so which one is kept does not matter.
@@ -29,8 +32,9 @@ import (
 type Cache[V any] struct {
 	read  atomic.Pointer[map[string]V]
 	mu    sync.Mutex
-	dirty map[string]V // keys put since read was published
-	max   int
+	dirty  map[string]V // keys put since read was published
+	misses int          // reads that went to dirty since
+	max    int
 }
 
 // New returns a cache of at most max keys.
@@ -45,6 +49,12 @@ func (c *Cache[V]) Get(k string) (V, bool) {
 	}
 	c.mu.Lock()
 	v, ok := c.dirty[k]
+	if c.dirty != nil {
+		c.misses++
+		if m := c.read.Load(); m == nil || c.misses >= len(*m)+len(c.dirty) {
+			c.publish()
+		}
+	}
 	c.mu.Unlock()
 	return v, ok
 }
@@ -67,10 +77,17 @@ func (c *Cache[V]) Put(k string, v V) {
 		c.dirty = map[string]V{}
 	}
 	c.dirty[strings.Clone(k)] = v
-	if len(c.dirty) < max(32, len(read)/4) {
-		return
+	if len(c.dirty) >= max(32, len(read)/4) {
+		c.publish()
 	}
-	// Publish read and dirty as one new map.
+}
+
+// publish makes read a new map of read and dirty (c.mu held).
+func (c *Cache[V]) publish() {
+	var read map[string]V
+	if m := c.read.Load(); m != nil {
+		read = *m
+	}
 	n := make(map[string]V, len(read)+len(c.dirty))
 	for k, v := range read {
 		n[k] = v
@@ -79,7 +96,7 @@ func (c *Cache[V]) Put(k string, v V) {
 		n[k] = v
 	}
 	c.read.Store(&n)
-	c.dirty = nil
+	c.dirty, c.misses = nil, 0
 }
 
 // Do returns f(k), computed once per key while the key is kept.
