@@ -160,7 +160,7 @@ type Table struct {
 	scanned int       // bytes of buf checked for over-long lines
 	cur     int       // bytes since the last newline at buf[scanned]
 	curLine int       // line number at buf[scanned]
-	free    sync.Pool // chunk buffers given back by Release
+	free    freeList  // chunk buffers given back by Release
 	done    bool      // the tail chunk has been handed out
 }
 
@@ -318,8 +318,8 @@ func (t *Table) Next() (*Chunk, error) {
 			}
 		}
 		ch := &Chunk{Seq: t.seq, t: t, line: t.line}
-		if p, ok := t.free.Get().(*[]byte); ok && cap(*p) >= end {
-			ch.data = (*p)[:end]
+		if p := t.free.get(); cap(p) >= end {
+			ch.data = p[:end]
 		} else {
 			ch.data = make([]byte, end, max(end, chunkBytes))
 		}
@@ -545,10 +545,35 @@ func batchLoop(l *lineSplitter, c *columns, s PrefetchSink, lineOff int) (int, e
 // as soon as Read returns.
 func (ch *Chunk) Release() {
 	if ch.data != nil {
-		p := ch.data[:0]
+		ch.t.free.put(ch.data)
 		ch.data = nil
-		ch.t.free.Put(&p)
 	}
+}
+
+// freeList keeps the chunk buffers of a table for reuse. A sync.Pool is
+// emptied by every garbage collection, dozens in a large file, and each
+// time the next chunks allocated their megabyte again; a table never has
+// more buffers than chunks in flight, and they are all kept.
+type freeList struct {
+	mu   sync.Mutex
+	bufs [][]byte
+}
+
+func (f *freeList) get() []byte {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if n := len(f.bufs); n > 0 {
+		b := f.bufs[n-1]
+		f.bufs = f.bufs[:n-1]
+		return b
+	}
+	return nil
+}
+
+func (f *freeList) put(b []byte) {
+	f.mu.Lock()
+	f.bufs = append(f.bufs, b[:0])
+	f.mu.Unlock()
 }
 
 // recordsEnd returns the length of the longest prefix of data (which starts
