@@ -44,13 +44,26 @@ func (s *spill) add(e *ParseError) error {
 
 // each calls fn for every spilled row, in order, then removes the file.
 func (s *spill) each(fn func(e *ParseError) error) error {
+	return s.eachLine(func(line []byte) error {
+		var e ParseError
+		if err := json.Unmarshal(line, &e); err != nil {
+			return fmt.Errorf("read back rejected rows: %w", err)
+		}
+		return fn(&e)
+	})
+}
+
+// eachLine calls fn with the JSON of every spilled row (json.Marshal's
+// bytes: one line each, since JSON strings escape their newlines), in
+// order, then removes the file. The line is fn's only for the call.
+func (s *spill) eachLine(fn func(line []byte) error) error {
 	if s.f == nil {
 		return nil
 	}
 	defer func() {
 		s.f.Close()
 		os.Remove(s.f.Name())
-		s.f = nil
+		s.f, s.n = nil, 0
 	}()
 	if err := s.w.Flush(); err != nil {
 		return err
@@ -58,13 +71,22 @@ func (s *spill) each(fn func(e *ParseError) error) error {
 	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	dec := json.NewDecoder(bufio.NewReaderSize(s.f, 64<<10))
+	r := bufio.NewReaderSize(s.f, 64<<10)
+	var long []byte
 	for i := 0; i < s.n; i++ {
-		var e ParseError
-		if err := dec.Decode(&e); err != nil {
+		line, err := r.ReadSlice('\n')
+		if err == bufio.ErrBufferFull { // a row longer than the buffer
+			long = append(long[:0], line...)
+			for err == bufio.ErrBufferFull {
+				line, err = r.ReadSlice('\n')
+				long = append(long, line...)
+			}
+			line = long
+		}
+		if err != nil {
 			return fmt.Errorf("read back rejected rows: %w", err)
 		}
-		if err := fn(&e); err != nil {
+		if err := fn(line[:len(line)-1]); err != nil {
 			return err
 		}
 	}
@@ -159,13 +181,18 @@ func (s *JSONSink) Close(r *Report) error {
 	}
 	s.write("],\n  \"rejected\": [")
 	i := 0
-	if err := s.rej.each(func(e *ParseError) error {
+	// Each row is written as it was spilled: json.Marshal's bytes, which
+	// field would write again.
+	if err := s.rej.eachLine(func(line []byte) error {
 		sep := ",\n    "
 		if i == 0 {
 			sep = "\n    "
 		}
 		i++
-		s.field(sep, e)
+		s.write(sep)
+		if s.err == nil {
+			_, s.err = s.w.Write(line)
+		}
 		return s.err
 	}); err != nil && s.err == nil {
 		s.err = err
