@@ -157,11 +157,11 @@ type Table struct {
 	line    int    // line number of buf[0]
 	eof     bool
 	seq     int
-	scanned int       // bytes of buf checked for over-long lines
-	cur     int       // bytes since the last newline at buf[scanned]
-	curLine int       // line number at buf[scanned]
-	free    freeList  // chunk buffers given back by Release
-	done    bool      // the tail chunk has been handed out
+	scanned int      // bytes of buf checked for over-long lines
+	cur     int      // bytes since the last newline at buf[scanned]
+	curLine int      // line number at buf[scanned]
+	free    freeList // chunk buffers given back by Release
+	done    bool     // the tail chunk has been handed out
 }
 
 // chunkBytes is about how much of the file one chunk holds (a variable so

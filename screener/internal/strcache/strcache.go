@@ -30,8 +30,8 @@ import (
 // distinct values costs bounded memory and stays correct (a miss only
 // computes again).
 type Cache[V any] struct {
-	read  atomic.Pointer[map[string]V]
-	mu    sync.Mutex
+	read   atomic.Pointer[map[string]V]
+	mu     sync.Mutex
 	dirty  map[string]V // keys put since read was published
 	misses int          // reads that went to dirty since
 	max    int
