@@ -213,6 +213,7 @@ func (s *Server) apiScreen(c echo.Context) error {
 			if err != nil {
 				return err
 			}
+			job.Size = c.Request().ContentLength
 			res, err = s.screenFile(c.Request().Context(), job, name, r)
 			return err
 		})

@@ -109,7 +109,7 @@ func (s *Server) uploadPost(c echo.Context) error {
 			defer s.progress.end(p.Name, tok, track)
 		}
 		res, err = s.screenFile(c.Request().Context(), screenJob{Portfolio: trimName(f["portfolio"]), AsOf: at,
-			USPerson: us, User: p.Name, Any: p.has(RoleCompliance, RoleAdmin), Track: track}, name, r)
+			USPerson: us, User: p.Name, Any: p.has(RoleCompliance, RoleAdmin), Track: track, Size: c.Request().ContentLength}, name, r)
 		return err
 	})
 	if err != nil {

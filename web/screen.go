@@ -33,6 +33,9 @@ type screenJob struct {
 	// Track, when set, is given the run while it screens (the upload
 	// page's progress bar).
 	Track *uploadProgress
+	// Size is the request body's size when the client gave it (0 when
+	// not): the report's buffer is sized from it.
+	Size int64
 }
 
 // screened is the outcome of a saved screening run.
@@ -97,6 +100,12 @@ func (s *Server) newRun(job screenJob, rowPortfolio string) (*webRun, error) {
 	run := pipeline.New(pipeline.Config{Matcher: eng.m, Lists: eng.lists, At: job.AsOf, Options: opt,
 		Portfolio: rowPortfolio, Read: holdings.Options{MaxBytes: s.cfg.MaxUpload}})
 	w := &webRun{Run: run, eng: eng, buf: &bytes.Buffer{}}
+	// A report buffer that doubles as it fills copies the report again at
+	// every step and touches fresh memory for each copy, which costs more
+	// than the copying on this kind of machine (a quarter of a second for
+	// a 24 MB report). It is reserved once from the upload's size instead:
+	// only the pages the report writes are touched.
+	w.buf.Grow(int(min(job.Size/2, maxReportReserve)))
 	w.js = screener.NewJSONSink(w.buf)
 	if err := w.js.Head(&screener.Report{AsOf: job.AsOf.Format(time.RFC3339), Lists: listInfos(eng.lists)}); err != nil {
 		return nil, err
@@ -105,6 +114,10 @@ func (s *Server) newRun(job screenJob, rowPortfolio string) (*webRun, error) {
 	run.Stream(w.reviews)
 	return w, nil
 }
+
+// maxReportReserve bounds the report buffer reserved before an upload is
+// screened; a larger report grows it as it comes.
+const maxReportReserve = 256 << 20
 
 // finishRun ends the report and saves the run: its report and its inputs
 // by size and digest, not its rows.
