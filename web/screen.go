@@ -116,8 +116,9 @@ func (s *Server) newRun(job screenJob, rowPortfolio string) (*webRun, error) {
 }
 
 // maxReportReserve bounds the report buffer reserved before an upload is
-// screened; a larger report grows it as it comes.
-const maxReportReserve = 256 << 20
+// screened (a client names any size it likes; memory reused from the heap
+// is cleared whole); a larger report grows it as it comes.
+const maxReportReserve = 64 << 20
 
 // finishRun ends the report and saves the run: its report and its inputs
 // by size and digest, not its rows.
