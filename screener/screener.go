@@ -86,18 +86,7 @@ func (d Date) put(b []byte) {
 }
 
 // MarshalJSON encodes d as "YYYY-MM-DD", or null when d is zero.
-func (d Date) MarshalJSON() ([]byte, error) {
-	if d.IsZero() {
-		return []byte("null"), nil
-	}
-	if d.Year < 0 || d.Year > 9999 || d.Month < 1 || d.Month > 12 || d.Day < 0 || d.Day > 99 {
-		return json.Marshal(d.String())
-	}
-	b := make([]byte, 12)
-	b[0], b[11] = '"', '"'
-	d.put(b[1:11])
-	return b, nil
-}
+func (d Date) MarshalJSON() ([]byte, error) { return d.AppendJSON(make([]byte, 0, 12)), nil }
 
 // UnmarshalJSON reads "YYYY-MM-DD" or null.
 func (d *Date) UnmarshalJSON(b []byte) error {
