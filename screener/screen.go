@@ -5,11 +5,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"github.com/screener/screener/issuers"
-	"github.com/screener/screener/screener/internal/strcache"
 )
 
 // Options tune a screening run. The zero value screens every account as a
@@ -79,11 +78,11 @@ type Matcher struct {
 	dir      *issuers.Directory
 	funds    FundLookThrough // fund look-through (lookthrough.go), or nil
 
-	// Memos by raw name, read by every worker at once (strcache).
-	cache  *strcache.Cache[[]issuers.NameMatch] // fuzzy results
-	names2 *strcache.Cache[*nameMemo]           // name hits
-	norms  *strcache.Cache[string]              // normalised names
-	shorts *strcache.Cache[[]hit]               // Bloomberg short-name hits
+	mu     sync.Mutex
+	cache  map[string][]issuers.NameMatch // fuzzy results by raw name
+	names2 map[string]*nameMemo           // name hits by raw name
+	norms  map[string]string              // normalised names
+	shorts map[string][]hit               // Bloomberg short-name hits by raw name
 
 	nameKeys []string // sorted keys of byName, for prefixes
 }
@@ -101,10 +100,10 @@ func NewMatcher(lists []*List, dir *issuers.Directory) *Matcher {
 		byKey:    map[string]int{},
 		names:    issuers.NewNameIndex(),
 		dir:      dir,
-		cache:    strcache.New[[]issuers.NameMatch](maxNameCache),
-		names2:   strcache.New[*nameMemo](maxNameCache),
-		norms:    strcache.New[string](maxNameCache),
-		shorts:   strcache.New[[]hit](maxNameCache),
+		cache:    map[string][]issuers.NameMatch{},
+		names2:   map[string]*nameMemo{},
+		norms:    map[string]string{},
+		shorts:   map[string][]hit{},
 	}
 	for _, l := range lists {
 		for i := range l.Entries {
@@ -457,7 +456,20 @@ func (m *Matcher) shortName(name string) []hit {
 	if len(name) < 20 || len(name) > 32 || !shareClassSuffix(name) {
 		return nil
 	}
-	return m.shorts.Do(name, m.shortNameHits)
+	m.mu.Lock()
+	hs, ok := m.shorts[name]
+	m.mu.Unlock()
+	if ok {
+		return hs
+	}
+	hs = m.shortNameHits(name)
+	m.mu.Lock()
+	if len(m.shorts) >= maxNameCache {
+		m.shorts = map[string][]hit{}
+	}
+	m.shorts[strings.Clone(name)] = hs
+	m.mu.Unlock()
+	return hs
 }
 
 func (m *Matcher) shortNameHits(name string) []hit {
@@ -822,28 +834,41 @@ func (m *Matcher) viaName(h *Holding, strong bool) []hit {
 	if bond {
 		key += "\x00bond"
 	}
-	memo, ok := m.names2.Get(key)
+	m.mu.Lock()
+	memo, ok := m.names2[key]
+	m.mu.Unlock()
 	if !ok {
 		memo = m.nameHits(name, bond)
-		m.names2.Put(key, memo)
+		m.mu.Lock()
+		if len(m.names2) >= maxNameCache {
+			m.names2 = map[string]*nameMemo{}
+		}
+		m.names2[strings.Clone(key)] = memo
+		m.mu.Unlock()
 	}
 	if strong || memo.strong || memo.noSimilar {
 		return memo.hits
 	}
-	if sim := memo.sim.Load(); sim != nil {
-		return *sim
+	m.mu.Lock()
+	done, sim := memo.simDone, memo.sim
+	m.mu.Unlock()
+	if done {
+		return sim
 	}
-	sim := append(append([]hit(nil), memo.hits...), m.similar(name, fmt.Sprintf("security name %q", name))...)
-	memo.sim.Store(&sim)
+	sim = append(append([]hit(nil), memo.hits...), m.similar(name, fmt.Sprintf("security name %q", name))...)
+	m.mu.Lock()
+	memo.sim, memo.simDone = sim, true
+	m.mu.Unlock()
 	return sim
 }
 
 // nameMemo is the memoised result of matching one security name.
 type nameMemo struct {
-	hits      []hit                 // exact, bond short name and issuer-link hits
-	strong    bool                  // hits include one that can prohibit
-	noSimilar bool                  // a bond description: no fuzzy match of the full text
-	sim       atomic.Pointer[[]hit] // hits plus fuzzy hits, once computed
+	hits      []hit // exact, bond short name and issuer-link hits
+	strong    bool  // hits include one that can prohibit
+	noSimilar bool  // a bond description: no fuzzy match of the full text
+	sim       []hit // hits plus fuzzy hits, once computed
+	simDone   bool
 }
 
 func (m *Matcher) nameHits(name string, bond bool) *nameMemo {
@@ -880,7 +905,20 @@ func (m *Matcher) nameHits(name string, bond bool) *nameMemo {
 
 // normName is issuers.NormalizeName, memoised.
 func (m *Matcher) normName(name string) string {
-	return m.norms.Do(name, issuers.NormalizeName)
+	m.mu.Lock()
+	n, ok := m.norms[name]
+	m.mu.Unlock()
+	if ok {
+		return n
+	}
+	n = issuers.NormalizeName(name)
+	m.mu.Lock()
+	if len(m.norms) >= maxNameCache {
+		m.norms = map[string]string{}
+	}
+	m.norms[strings.Clone(name)] = n
+	m.mu.Unlock()
+	return n
 }
 
 // tickerKey is the normalised ticker key of h ("" without a market). It
@@ -895,7 +933,18 @@ func (m *Matcher) tickerKey(h *Holding) string {
 
 // similar is the fuzzy last resort: a review signal only, never a hit.
 func (m *Matcher) similar(name, what string) []hit {
-	res := m.cache.Do(name, func(name string) []issuers.NameMatch { return m.names.Similar(name, 3) })
+	m.mu.Lock()
+	res, ok := m.cache[name]
+	m.mu.Unlock()
+	if !ok {
+		res = m.names.Similar(name, 3)
+		m.mu.Lock()
+		if len(m.cache) >= maxNameCache {
+			m.cache = map[string][]issuers.NameMatch{}
+		}
+		m.cache[strings.Clone(name)] = res
+		m.mu.Unlock()
+	}
 	var hits []hit
 	for _, r := range res {
 		if r.Score < issuers.ReviewThreshold {

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/screener/screener/screener"
-	"github.com/screener/screener/screener/internal/strcache"
 )
 
 // FundLike reports whether h is recognisably a fund (an ETF, index or
@@ -61,25 +60,6 @@ var weakNameWords = phrases("FUND", "FUNDS")
 
 // cashWords mean cash management: money-market and cash funds.
 var cashWords = phrases("MONEY MARKET", "CASH", "STIV", "LIQUIDITY FUND")
-
-// fundLike is FundLike, memoised by name: a large file repeats a few
-// thousand names over millions of rows, nearly always with one asset
-// class (a row with another class is judged afresh).
-func fundLike(h *screener.Holding) (string, bool) {
-	if r, ok := fundLikeMemo.Get(h.Name); ok && r.class == h.AssetClass {
-		return r.why, r.like
-	}
-	why, like := FundLike(h)
-	fundLikeMemo.Put(h.Name, fundLikeResult{class: strings.Clone(h.AssetClass), why: why, like: like})
-	return why, like
-}
-
-var fundLikeMemo = strcache.New[fundLikeResult](200000)
-
-type fundLikeResult struct {
-	class, why string
-	like       bool
-}
 
 func quote(s string) string { return `"` + s + `"` }
 

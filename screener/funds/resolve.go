@@ -173,7 +173,7 @@ func (r *Resolver) LookThrough(m *screener.Matcher, h *screener.Holding, direct 
 	f := direct
 	fund, how, ok := r.Lookup(h)
 	if !ok {
-		why, like := fundLike(h)
+		why, like := FundLike(h)
 		if !like {
 			return f
 		}
@@ -388,7 +388,7 @@ func (r *Resolver) lookThrough(m *screener.Matcher, fund *Fund, set SetInfo, at 
 			r.subFund(m, res, sub, base, at, stack)
 			continue
 		}
-		if why, like := fundLike(h); like && !screener.IsCMICStatus(d.Status) && d.Status != screener.StatusBlocked {
+		if why, like := FundLike(h); like && !screener.IsCMICStatus(d.Status) && d.Status != screener.StatusBlocked {
 			base.Status, base.Reason = screener.StatusReview, screener.ReasonLookthroughUnavailable
 			base.Basis = append(base.Basis, screener.BasisFundLookthrough)
 			base.Evidence = append([]string{fmt.Sprintf("a fund held by %s (%s) with no registered holdings", fund.Label(), why)}, base.Evidence...)
