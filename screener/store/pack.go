@@ -3,11 +3,8 @@ package store
 import (
 	"bytes"
 	"compress/gzip"
-	"errors"
 	"fmt"
 	"io"
-	"runtime"
-	"sync"
 )
 
 // Reports from packMin bytes up are kept gzip-compressed (fastest level):
@@ -22,36 +19,11 @@ const packMin = 64 << 10
 
 var gzipMagic = []byte{0x1f, 0x8b}
 
-// PackReport returns what a store keeps for report r. A big report is cut
-// into parts compressed at once, one per core, and kept as one gzip member
-// after another (RFC 1952 allows several; UnpackReport reads them as one
-// stream): compressing is most of a big save, which happens while a
-// client waits and while nothing else runs.
+// PackReport returns what a store keeps for report r.
 func PackReport(r []byte) ([]byte, error) {
 	if len(r) < packMin {
 		return r, nil
 	}
-	n := min(runtime.GOMAXPROCS(0), len(r)/packPart)
-	if n <= 1 {
-		return gzipBytes(r)
-	}
-	parts := make([][]byte, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() { parts[i], errs[i] = gzipBytes(r[i*len(r)/n : (i+1)*len(r)/n]) })
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return bytes.Join(parts, nil), nil
-}
-
-// packPart is the least a report part compressed on its own holds.
-const packPart = 4 << 20
-
-func gzipBytes(r []byte) ([]byte, error) {
 	var b bytes.Buffer
 	b.Grow(len(r) / 8)
 	w, err := gzip.NewWriterLevel(&b, gzip.BestSpeed)
