@@ -2,6 +2,9 @@ package store
 
 import (
 	"bytes"
+	"compress/gzip"
+	"io"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -27,5 +30,40 @@ func TestPackReport(t *testing.T) {
 	}
 	if _, err := UnpackReport(p[:len(p)/2]); err == nil {
 		t.Error("a cut-off compressed report read without an error")
+	}
+
+	// A report of several parts is several gzip members, which read back
+	// as the report; cut anywhere, at a member's end too, it is an error.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	huge := []byte(`{"findings":[` + strings.Repeat(`{"status":"review","line":7,"name":"CHINA MOBILE LTD"},`, 400000) + `{}]}`)
+	p, err = PackReport(huge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ends []int // where each member ends
+	for i := 0; i < len(p); {
+		rest := bytes.NewReader(p[i:])
+		zr, err := gzip.NewReader(rest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr.Multistream(false)
+		if _, err := io.Copy(io.Discard, zr); err != nil {
+			t.Fatal(err)
+		}
+		i = len(p) - rest.Len()
+		ends = append(ends, i)
+	}
+	if len(ends) < 2 {
+		t.Fatalf("a %d MB report was packed as %d gzip member(s), want one per part", len(huge)>>20, len(ends))
+	}
+	got, err := UnpackReport(p)
+	if err != nil || !bytes.Equal(got, huge) {
+		t.Fatalf("unpack of the parts: %d bytes back of %d, %v", len(got), len(huge), err)
+	}
+	for _, cut := range append(ends[:len(ends)-1], len(p)-10, len(p)/3) {
+		if b, err := UnpackReport(p[:cut]); err == nil {
+			t.Errorf("the report cut at byte %d of %d read back %d bytes without an error", cut, len(p), len(b))
+		}
 	}
 }
