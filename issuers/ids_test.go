@@ -483,7 +483,10 @@ func FuzzIdentify(f *testing.F) {
 			}
 			return
 		}
-		norm := strings.ToUpper(strings.TrimSpace(s))
+		// Identify reads s as CleanIDUpper gives it (compatibility forms
+		// folded, then upper case: "120ʰ004" is the SEDOL 120H004); the
+		// checks expect upper case already.
+		norm := CleanIDUpper(s)
 		if cerr := Check(typ, norm); (cerr == nil) != (err == nil) {
 			t.Fatalf("Identify(%q) = %s, %v but Check says %v", s, typ, err, cerr)
 		}
