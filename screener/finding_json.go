@@ -1,8 +1,6 @@
 package screener
 
 import (
-	"encoding/json"
-
 	"github.com/screener/screener/screener/jsonw"
 )
 
@@ -17,86 +15,59 @@ func (f Finding) MarshalJSON() ([]byte, error) { return f.AppendJSON(nil) }
 // method does not write. The rare nested parts (a reviewer's decision, a
 // fund's look-through) go through encoding/json.
 func (f *Finding) AppendJSON(b []byte) ([]byte, error) {
-	b = append(b, `{"file":`...)
-	b = jsonw.String(b, f.File)
-	b = append(b, `,"line":`...)
-	b = jsonw.Int(b, f.Line)
-	b = append(b, `,"portfolio":`...)
-	b = jsonw.String(b, f.Portfolio)
-	b = append(b, `,"us_person":`...)
-	b = jsonw.String(b, f.USPerson)
-	b = append(b, `,"security":`...)
-	b = appendSecurityJSON(b, &f.Security)
-	b = append(b, `,"quantity":`...)
-	b = jsonw.Decimal(b, f.Quantity)
-	b = append(b, `,"market_value":`...)
-	b = jsonw.Decimal(b, f.MarketValue)
-	b = append(b, `,"currency":`...)
-	b = jsonw.String(b, f.Currency)
-	b = append(b, `,"status":`...)
-	b = jsonw.String(b, string(f.Status))
-	if f.LegalStatus != "" {
-		b = append(b, `,"legal_status":`...)
-		b = jsonw.String(b, string(f.LegalStatus))
-	}
-	b = append(b, `,"basis":`...)
-	b = jsonw.Strings(b, f.Basis)
-	b = append(b, `,"entry":`...)
-	b = f.Entry.AppendJSON(b)
-	b = append(b, `,"evidence":`...)
-	b = jsonw.Strings(b, f.Evidence)
-	b = append(b, `,"listing_date":`...)
-	b = f.ListingDate.AppendJSON(b)
-	b = append(b, `,"effective_date":`...)
-	b = f.EffectiveDate.AppendJSON(b)
-	b = append(b, `,"divestment_date":`...)
-	b = f.DivestmentDate.AppendJSON(b)
-	b = append(b, `,"days_left":`...)
-	b = jsonw.IntPtr(b, f.DaysLeft)
-	b = append(b, `,"action":`...)
-	b = jsonw.String(b, f.Action)
-	if f.Policy != "" {
-		b = append(b, `,"policy":`...)
-		b = jsonw.String(b, f.Policy)
-	}
+	b = jsonw.Field(b, `{"file":`, f.File)
+	b = jsonw.Int(append(b, `,"line":`...), f.Line)
+	b = jsonw.Field(b, `,"portfolio":`, f.Portfolio)
+	b = jsonw.Field(b, `,"us_person":`, f.USPerson)
+	b = appendSecurityJSON(append(b, `,"security":`...), &f.Security)
+	b = jsonw.Decimal(append(b, `,"quantity":`...), f.Quantity)
+	b = jsonw.Decimal(append(b, `,"market_value":`...), f.MarketValue)
+	b = jsonw.Field(b, `,"currency":`, f.Currency)
+	b = jsonw.Field(b, `,"status":`, string(f.Status))
+	b = jsonw.OmitEmpty(b, `,"legal_status":`, string(f.LegalStatus))
+	b = jsonw.StringsField(b, `,"basis":`, f.Basis)
+	b = f.Entry.AppendJSON(append(b, `,"entry":`...))
+	b = jsonw.StringsField(b, `,"evidence":`, f.Evidence)
+	b = AppendClockJSON(b, f.ListingDate, f.EffectiveDate, f.DivestmentDate, f.DaysLeft, f.Action, f.Policy)
 	var err error
 	if f.Decision != nil {
-		b = append(b, `,"decision":`...)
-		if b, err = appendMarshal(b, f.Decision); err != nil {
+		if b, err = jsonw.Marshal(b, `,"decision":`, f.Decision); err != nil {
 			return b, err
 		}
 	}
-	if len(f.Warnings) > 0 {
-		b = append(b, `,"warnings":`...)
-		b = jsonw.Strings(b, f.Warnings)
-	}
-	if f.Reason != "" {
-		b = append(b, `,"reason":`...)
-		b = jsonw.String(b, f.Reason)
-	}
+	b = jsonw.OmitEmptyStrings(b, `,"warnings":`, f.Warnings)
+	b = jsonw.OmitEmpty(b, `,"reason":`, f.Reason)
 	if f.Lookthrough != nil {
-		b = append(b, `,"lookthrough":`...)
-		if b, err = appendMarshal(b, f.Lookthrough); err != nil {
+		if b, err = jsonw.Marshal(b, `,"lookthrough":`, f.Lookthrough); err != nil {
 			return b, err
 		}
 	}
-	b = append(b, `,"key":`...)
-	b = jsonw.String(b, f.Key)
+	b = jsonw.Field(b, `,"key":`, f.Key)
 	return append(b, '}'), nil
 }
 
+// AppendClockJSON appends the fields a finding and a pre-trade answer
+// both end their decision with, in their order: the listing, effective
+// and divestment dates, the days left, the action and (omitempty) the
+// firm-policy result.
+func AppendClockJSON(b []byte, listing, effective, divestment Date, daysLeft *int, action, policy string) []byte {
+	b = listing.AppendJSON(append(b, `,"listing_date":`...))
+	b = effective.AppendJSON(append(b, `,"effective_date":`...))
+	b = divestment.AppendJSON(append(b, `,"divestment_date":`...))
+	b = jsonw.IntPtr(append(b, `,"days_left":`...), daysLeft)
+	b = jsonw.Field(b, `,"action":`, action)
+	return jsonw.OmitEmpty(b, `,"policy":`, policy)
+}
+
 func appendSecurityJSON(b []byte, s *Security) []byte {
-	b = append(b, `{"name":`...)
-	b = jsonw.String(b, s.Name)
-	for _, kv := range [...]struct{ k, v string }{
-		{`,"isin":`, s.ISIN}, {`,"cusip":`, s.CUSIP}, {`,"sedol":`, s.SEDOL}, {`,"figi":`, s.FIGI},
-		{`,"ticker":`, s.Ticker}, {`,"exchange":`, s.Exchange}, {`,"issuer":`, s.Issuer},
-	} {
-		if kv.v != "" {
-			b = append(b, kv.k...)
-			b = jsonw.String(b, kv.v)
-		}
-	}
+	b = jsonw.Field(b, `{"name":`, s.Name)
+	b = jsonw.OmitEmpty(b, `,"isin":`, s.ISIN)
+	b = jsonw.OmitEmpty(b, `,"cusip":`, s.CUSIP)
+	b = jsonw.OmitEmpty(b, `,"sedol":`, s.SEDOL)
+	b = jsonw.OmitEmpty(b, `,"figi":`, s.FIGI)
+	b = jsonw.OmitEmpty(b, `,"ticker":`, s.Ticker)
+	b = jsonw.OmitEmpty(b, `,"exchange":`, s.Exchange)
+	b = jsonw.OmitEmpty(b, `,"issuer":`, s.Issuer)
 	return append(b, '}')
 }
 
@@ -119,21 +90,9 @@ func (e *EntryRef) AppendJSON(b []byte) []byte {
 	if e == nil {
 		return append(b, "null"...)
 	}
-	b = append(b, `{"id":`...)
-	b = jsonw.String(b, e.ID)
-	b = append(b, `,"name":`...)
-	b = jsonw.String(b, e.Name)
-	b = append(b, `,"program":`...)
-	b = jsonw.String(b, e.Program)
-	b = append(b, `,"list":`...)
-	b = jsonw.String(b, e.List)
+	b = jsonw.Field(b, `{"id":`, e.ID)
+	b = jsonw.Field(b, `,"name":`, e.Name)
+	b = jsonw.Field(b, `,"program":`, e.Program)
+	b = jsonw.Field(b, `,"list":`, e.List)
 	return append(b, '}')
-}
-
-func appendMarshal(b []byte, v any) ([]byte, error) {
-	j, err := json.Marshal(v)
-	if err != nil {
-		return b, err
-	}
-	return append(b, j...), nil
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/screener/screener/issuers"
 	"github.com/screener/screener/screener"
 	"github.com/screener/screener/screener/holdings"
-	"github.com/screener/screener/screener/lists"
+	"github.com/screener/screener/screener/report/reporttest"
 	"github.com/screener/screener/screener/shareddata"
 )
 
@@ -69,14 +69,7 @@ func (t tally) String() string {
 // identifiers, or if a listed subsidiary of an NS-CMIC parent (the shared
 // and curated relation tables) is anything but info.
 func TestReviewTierOnSharedFiles(t *testing.T) {
-	l, err := lists.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err := issuers.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	l, dir := reporttest.Embedded(t)
 	m := screener.NewMatcher([]*screener.List{l}, dir)
 	byISIN, byTicker := map[string]string{}, map[string]string{}
 	for _, e := range l.Entries {

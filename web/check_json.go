@@ -1,8 +1,6 @@
 package web
 
 import (
-	"encoding/json"
-
 	"github.com/screener/screener/screener"
 	"github.com/screener/screener/screener/jsonw"
 )
@@ -14,8 +12,7 @@ import (
 // them gains a field this function does not write; a fund's look-through
 // goes through encoding/json.
 func (r *checkResponse) appendJSON(b []byte) ([]byte, error) {
-	b = append(b, `{"as_of":`...)
-	b = jsonw.String(b, r.AsOf)
+	b = jsonw.Field(b, `{"as_of":`, r.AsOf)
 	b = append(b, `,"lists":`...)
 	if r.Lists == nil {
 		b = append(b, "null"...)
@@ -26,17 +23,10 @@ func (r *checkResponse) appendJSON(b []byte) ([]byte, error) {
 				b = append(b, ',')
 			}
 			a := &r.Lists[i]
-			b = append(b, `{"name":`...)
-			b = jsonw.String(b, a.List)
-			b = append(b, `,"as_of":`...)
-			b = a.AsOf.AppendJSON(b)
-			b = append(b, `,"age_days":`...)
-			b = jsonw.Int(b, a.Days)
-			if a.Warning != "" {
-				b = append(b, `,"warning":`...)
-				b = jsonw.String(b, a.Warning)
-			}
-			b = append(b, '}')
+			b = jsonw.Field(b, `{"name":`, a.List)
+			b = a.AsOf.AppendJSON(append(b, `,"as_of":`...))
+			b = jsonw.Int(append(b, `,"age_days":`...), a.Days)
+			b = append(jsonw.OmitEmpty(b, `,"warning":`, a.Warning), '}')
 		}
 		b = append(b, ']')
 	}
@@ -58,44 +48,18 @@ func (r *checkResponse) appendJSON(b []byte) ([]byte, error) {
 }
 
 func (r *checkResult) appendJSON(b []byte) ([]byte, error) {
-	b = append(b, `{"id":`...)
-	b = jsonw.String(b, r.ID)
-	b = append(b, `,"side":`...)
-	b = jsonw.String(b, string(r.Side))
-	b = append(b, `,"decision":`...)
-	b = jsonw.String(b, r.Decision)
-	b = append(b, `,"reason":`...)
-	b = jsonw.String(b, r.Reason)
-	b = append(b, `,"status":`...)
-	b = jsonw.String(b, string(r.Status))
-	if r.ReasonCode != "" {
-		b = append(b, `,"reason_code":`...)
-		b = jsonw.String(b, r.ReasonCode)
-	}
-	b = append(b, `,"kind":`...)
-	b = jsonw.String(b, r.Kind)
-	b = append(b, `,"us_person":`...)
-	b = jsonw.String(b, r.USPerson)
-	b = append(b, `,"basis":`...)
-	b = jsonw.Strings(b, r.Basis)
-	b = append(b, `,"entry":`...)
-	b = r.Entry.AppendJSON(b)
-	b = append(b, `,"listing_date":`...)
-	b = r.ListingDate.AppendJSON(b)
-	b = append(b, `,"effective_date":`...)
-	b = r.EffectiveDate.AppendJSON(b)
-	b = append(b, `,"divestment_date":`...)
-	b = r.DivestmentDate.AppendJSON(b)
-	b = append(b, `,"days_left":`...)
-	b = jsonw.IntPtr(b, r.DaysLeft)
-	b = append(b, `,"action":`...)
-	b = jsonw.String(b, r.Action)
-	if r.Policy != "" {
-		b = append(b, `,"policy":`...)
-		b = jsonw.String(b, r.Policy)
-	}
-	b = append(b, `,"evidence":`...)
-	b = jsonw.Strings(b, r.Evidence)
+	b = jsonw.Field(b, `{"id":`, r.ID)
+	b = jsonw.Field(b, `,"side":`, string(r.Side))
+	b = jsonw.Field(b, `,"decision":`, r.Decision)
+	b = jsonw.Field(b, `,"reason":`, r.Reason)
+	b = jsonw.Field(b, `,"status":`, string(r.Status))
+	b = jsonw.OmitEmpty(b, `,"reason_code":`, r.ReasonCode)
+	b = jsonw.Field(b, `,"kind":`, r.Kind)
+	b = jsonw.Field(b, `,"us_person":`, r.USPerson)
+	b = jsonw.StringsField(b, `,"basis":`, r.Basis)
+	b = r.Entry.AppendJSON(append(b, `,"entry":`...))
+	b = screener.AppendClockJSON(b, r.ListingDate, r.EffectiveDate, r.DivestmentDate, r.DaysLeft, r.Action, r.Policy)
+	b = jsonw.StringsField(b, `,"evidence":`, r.Evidence)
 	if len(r.Candidates) > 0 {
 		b = append(b, `,"candidates":[`...)
 		for i := range r.Candidates {
@@ -106,39 +70,23 @@ func (r *checkResult) appendJSON(b []byte) ([]byte, error) {
 		}
 		b = append(b, ']')
 	}
-	if len(r.Warnings) > 0 {
-		b = append(b, `,"warnings":`...)
-		b = jsonw.Strings(b, r.Warnings)
-	}
+	b = jsonw.OmitEmptyStrings(b, `,"warnings":`, r.Warnings)
 	if r.Lookthrough != nil {
-		j, err := json.Marshal(r.Lookthrough)
-		if err != nil {
+		var err error
+		if b, err = jsonw.Marshal(b, `,"lookthrough":`, r.Lookthrough); err != nil {
 			return b, err
 		}
-		b = append(b, `,"lookthrough":`...)
-		b = append(b, j...)
 	}
 	return append(b, '}'), nil
 }
 
 func appendCandidate(b []byte, c *screener.Candidate) []byte {
-	b = append(b, `{"query":`...)
-	b = jsonw.String(b, c.Query)
-	b = append(b, `,"kind":`...)
-	b = jsonw.String(b, c.Kind)
-	if c.Issuer != "" {
-		b = append(b, `,"issuer":`...)
-		b = jsonw.String(b, c.Issuer)
-	}
-	b = append(b, `,"status":`...)
-	b = jsonw.String(b, string(c.Status))
+	b = jsonw.Field(b, `{"query":`, c.Query)
+	b = jsonw.Field(b, `,"kind":`, c.Kind)
+	b = jsonw.OmitEmpty(b, `,"issuer":`, c.Issuer)
+	b = jsonw.Field(b, `,"status":`, string(c.Status))
 	if c.Entry != nil {
-		b = append(b, `,"entry":`...)
-		b = c.Entry.AppendJSON(b)
+		b = c.Entry.AppendJSON(append(b, `,"entry":`...))
 	}
-	if len(c.Evidence) > 0 {
-		b = append(b, `,"evidence":`...)
-		b = jsonw.Strings(b, c.Evidence)
-	}
-	return append(b, '}')
+	return append(jsonw.OmitEmptyStrings(b, `,"evidence":`, c.Evidence), '}')
 }

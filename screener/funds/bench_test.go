@@ -5,11 +5,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/screener/screener/issuers"
 	"github.com/screener/screener/screener"
 	"github.com/screener/screener/screener/funds"
 	"github.com/screener/screener/screener/holdings"
-	"github.com/screener/screener/screener/lists"
+	"github.com/screener/screener/screener/report/reporttest"
 	"github.com/screener/screener/screener/shareddata"
 )
 
@@ -38,14 +37,7 @@ func BenchmarkLookThrough(b *testing.B) {
 		cons = append(cons, portfolio[i%len(portfolio)])
 	}
 	cons = cons[:2500]
-	l, err := lists.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
-	dir, err := issuers.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
+	l, dir := reporttest.Embedded(b)
 	fund := funds.Fund{ID: 1, Name: "2,500-line fund", IDs: []screener.ID{{Type: funds.IDISIN, Value: "XS0000CMICF6"}},
 		Sets: []funds.SetInfo{{Seq: 1, AsOf: date(b, "2025-01-31"), File: "fund.csv", Rows: len(cons), Holdings: len(cons)}}}
 	pos := screener.Holding{File: "p.csv", Line: 9999, ISIN: "XS0000CMICF6", Name: "TEST FUND", Currency: "USD"}

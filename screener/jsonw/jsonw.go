@@ -6,6 +6,7 @@
 package jsonw
 
 import (
+	"encoding/json"
 	"strconv"
 	"unicode/utf8"
 
@@ -102,4 +103,40 @@ func Decimal(b []byte, d decimal.Decimal) []byte {
 	b = append(b, '"')
 	b = append(b, d.String()...)
 	return append(b, '"')
+}
+
+// Field appends key (its quotes, colon and the comma or brace before it,
+// as `,"name":`) and the string v.
+func Field(b []byte, key, v string) []byte { return String(append(b, key...), v) }
+
+// OmitEmpty is Field for a field tagged omitempty: nothing when v is "".
+func OmitEmpty(b []byte, key, v string) []byte {
+	if v == "" {
+		return b
+	}
+	return Field(b, key, v)
+}
+
+// StringsField appends key and ss (null when nil).
+func StringsField[S ~string](b []byte, key string, ss []S) []byte {
+	return Strings(append(b, key...), ss)
+}
+
+// OmitEmptyStrings is StringsField for a field tagged omitempty: nothing
+// when ss is empty.
+func OmitEmptyStrings[S ~string](b []byte, key string, ss []S) []byte {
+	if len(ss) == 0 {
+		return b
+	}
+	return StringsField(b, key, ss)
+}
+
+// Marshal appends key and v as json.Marshal writes it, for the rare nested
+// values not written by hand.
+func Marshal(b []byte, key string, v any) ([]byte, error) {
+	j, err := json.Marshal(v)
+	if err != nil {
+		return b, err
+	}
+	return append(append(b, key...), j...), nil
 }

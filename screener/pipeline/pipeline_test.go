@@ -15,7 +15,7 @@ import (
 
 	"github.com/screener/screener/issuers"
 	"github.com/screener/screener/screener"
-	"github.com/screener/screener/screener/lists"
+	"github.com/screener/screener/screener/report/reporttest"
 	"github.com/screener/screener/screener/shareddata"
 )
 
@@ -45,17 +45,9 @@ func TestParallelKeepsNoBorrowedCell(t *testing.T) {
 	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	l, err := lists.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err := issuers.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ls, dir := embedded(t)
 	at := time.Date(2024, 1, 2, 12, 0, 0, 0, time.UTC)
 	report := func(serial bool) []byte {
-		ls := []*screener.List{l}
 		run := New(Config{Matcher: screener.NewMatcher(ls, dir), Lists: ls, At: at, Serial: serial})
 		if err := run.File(context.Background(), path); err != nil {
 			t.Fatal(err)
@@ -101,15 +93,7 @@ func TestFindingJSONOnTheCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := lists.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err := issuers.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ls := []*screener.List{l}
+	ls, dir := embedded(t)
 	m := screener.NewMatcher(ls, dir)
 	n := 0
 	for _, path := range files {
@@ -141,4 +125,10 @@ func TestFindingJSONOnTheCorpus(t *testing.T) {
 		t.Fatalf("only %d findings compared", n)
 	}
 	t.Logf("%d findings compared", n)
+}
+
+// embedded returns the embedded OFAC snapshot and reference data.
+func embedded(t *testing.T) ([]*screener.List, *issuers.Directory) {
+	l, dir := reporttest.Embedded(t)
+	return []*screener.List{l}, dir
 }

@@ -4,6 +4,9 @@ package reporttest
 
 import (
 	"fmt"
+	"github.com/screener/screener/issuers"
+	"github.com/screener/screener/screener/lists"
+	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -105,4 +108,19 @@ func Generated(n int) *screener.Report {
 	r := b.Report()
 	r.Lists = s.Lists
 	return r
+}
+
+// Embedded returns the embedded OFAC snapshot and the embedded reference
+// data, the defaults a screening run uses with no flags.
+func Embedded(tb testing.TB) (*screener.List, *issuers.Directory) {
+	tb.Helper()
+	l, err := lists.Default()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	dir, err := issuers.Default()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return l, dir
 }
