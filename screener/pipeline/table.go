@@ -212,15 +212,13 @@ func (s *chunkSink) Prefetch(rows []holdings.Row) {
 	if s.opt.All || s.off {
 		return
 	}
+	s.hashes = s.hashes[:0]
 	for _, r := range rows {
 		from := len(s.keys)
 		s.keys = r.Key(s.keys)
-		s.pre = append(s.pre, prefetched{line: r.Line(), from: from, to: len(s.keys),
-			hash: s.seen.rows.hash(s.keys[from:])})
-	}
-	s.hashes = s.hashes[:0]
-	for _, p := range s.pre {
-		s.hashes = append(s.hashes, p.hash)
+		h := s.seen.rows.hash(s.keys[from:])
+		s.pre = append(s.pre, prefetched{line: r.Line(), from: from, to: len(s.keys), hash: h})
+		s.hashes = append(s.hashes, h)
 	}
 	s.warmed += s.seen.rows.warm(s.hashes)
 }
