@@ -82,6 +82,12 @@ type FundLookThrough interface {
 	LookThrough(m *Matcher, h *Holding, direct Finding, at time.Time, opt Options) Finding
 }
 
+// identityOnly is implemented by a FundLookThrough whose answer for a
+// holding that is not a registered fund depends only on what
+// Matcher.ClearKey keys (identifiers, ticker as normalised, other
+// identifiers, name, asset class), and reports whether it does.
+type identityOnly interface{ IdentityOnly() bool }
+
 // SetFunds makes Match look through fund positions with lt (nil: no
 // look-through). Call it before screening starts.
 func (m *Matcher) SetFunds(lt FundLookThrough) { m.funds = lt }

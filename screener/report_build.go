@@ -288,6 +288,14 @@ func (t *Tally) AddClearFinding(f *Finding) {
 	addTotal(t.clear, t.ccys, string(StatusClear), f.Currency, f.MarketValue)
 }
 
+// AddClearHolding counts h as a clear position with no finding to report:
+// what AddClearFinding does with the finding Match makes of it.
+func (t *Tally) AddClearHolding(h *Holding) {
+	t.n++
+	addTotal(t.byPort, t.ccys, h.Portfolio, h.Currency, h.MarketValue)
+	addTotal(t.clear, t.ccys, string(StatusClear), h.Currency, h.MarketValue)
+}
+
 // AddTally takes in the clear positions of t.
 func (b *ReportBuilder) AddTally(t *Tally) {
 	b.r.Summary.Rows += t.n

@@ -1,6 +1,7 @@
 package screener
 
 import (
+	"encoding/binary"
 	"fmt"
 	"sort"
 	"strconv"
@@ -206,6 +207,56 @@ func (m *Matcher) Match(h *Holding, at time.Time, opt Options) Finding {
 		f = lt.LookThrough(m, h, f, at, opt)
 	}
 	return f
+}
+
+// ClearKey appends to dst a key of all that Match reads of h to decide
+// whether h is clear with no basis: its identifiers (cleaned as Match
+// cleans them), its ticker as Match normalises it with its exchange (as
+// written when it does not normalise), any other identifiers, its name
+// and asset class. Not its position (file, line, portfolio, numbers,
+// currency), its US-person cell or its warnings: a holding that is clear
+// with no basis is only counted, and those decide nothing about it. So
+// two holdings with the same key are both clear with no basis or neither,
+// as of the same time and options, while Match's memos stay what they are;
+// a caller may then count the second by the first's outcome without
+// matching it. Holdings that differ only in how the ticker and exchange are
+// written ("941 HK", "0941.HK", "941" on XHKG) share a key.
+//
+// ok is false when the key cannot promise that: a fund look-through that
+// does not declare it reads only those fields (IdentityOnly).
+func (m *Matcher) ClearKey(dst []byte, h *Holding, opt Options) (key []byte, ok bool) {
+	if lt := opt.funds(m); lt != nil {
+		if io, ok := lt.(identityOnly); !ok || !io.IdentityOnly() {
+			return dst, false
+		}
+	}
+	h = cleanIDs(h)
+	field := func(s string) {
+		dst = binary.AppendUvarint(dst, uint64(len(s)))
+		dst = append(dst, s...)
+	}
+	field(h.ISIN)
+	field(h.CUSIP)
+	field(h.SEDOL)
+	field(h.FIGI)
+	field(h.LEI)
+	if t := m.tickerKey(h); t != "" {
+		dst = append(dst, 'T')
+		field(t)
+	} else {
+		dst = append(dst, 'R')
+		field(h.Ticker)
+		field(h.Exchange)
+	}
+	field(h.Name)
+	field(h.AssetClass)
+	dst = binary.AppendUvarint(dst, uint64(len(h.OtherIDs)))
+	for _, o := range h.OtherIDs {
+		field(o.Type)
+		field(o.Value)
+		field(o.Country)
+	}
+	return dst, true
 }
 
 // MatchDirect is Match without fund look-through: the holding's own

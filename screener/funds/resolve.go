@@ -93,6 +93,13 @@ func New(funds []Fund, load Loader, opt Options) *Resolver {
 // Funds returns the registered funds.
 func (r *Resolver) Funds() []Fund { return r.funds }
 
+// IdentityOnly reports that LookThrough reads of a holding only what
+// screener.Matcher.ClearKey keys: Lookup its identifiers (the ticker as
+// NormalTicker gives it, or as written when that fails) and FundLike its
+// name and asset class; the rest (position, US person) only once a
+// registered fund is found, whose outcome follows from the identifiers.
+func (r *Resolver) IdentityOnly() bool { return true }
+
 // Lookup returns the registered fund h is a position in, and the
 // identifier that matched.
 func (r *Resolver) Lookup(h *screener.Holding) (*Fund, string, bool) {

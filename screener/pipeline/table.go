@@ -169,6 +169,7 @@ type chunkSink struct {
 	flush func()      // sends out as a part of the chunk's result
 
 	key, ukey []byte // the row's identity key, and with its US-person cell
+	ckey      []byte // the row's Matcher.ClearKey, after clearKeyTag
 	rowKey    []byte // key's buffer for a row not in a batch
 	learn     int    // what Holding teaches the memo: one of the learn* values
 
@@ -284,6 +285,19 @@ func (s *chunkSink) RawRow(r holdings.Row) (bool, error) {
 }
 
 func (s *chunkSink) Holding(h *screener.Holding) error {
+	// A row whose cells are new may still be a security known to be
+	// clear, written another way (its ticker in another convention, its
+	// exchange spelled otherwise): Matcher.ClearKey keys what decides.
+	clearKey := false
+	if s.learn == learnIdentity {
+		s.ckey, clearKey = s.m.ClearKey(append(s.ckey[:0], clearKeyTag...), h, s.opt)
+		if v, known := s.seen.rows.get(s.ckey); clearKey && known && v == outcomeClear {
+			s.seen.rows.put(s.key, outcomeClear)
+			s.learn = learnNothing
+			s.tally.AddClearHolding(h)
+			return nil
+		}
+	}
 	f := s.m.Match(h, s.at, s.opt)
 	switch s.learn {
 	case learnIdentity:
@@ -291,6 +305,9 @@ func (s *chunkSink) Holding(h *screener.Holding) error {
 		// could have made it otherwise.
 		if f.Status == screener.StatusClear && len(f.Basis) == 0 && f.Entry == nil {
 			s.seen.rows.put(s.key, outcomeClear)
+			if clearKey {
+				s.seen.rows.put(s.ckey, outcomeClear)
+			}
 			break
 		}
 		if !s.seen.rows.put(s.key, outcomeMatched) {
@@ -338,6 +355,11 @@ type chunkItem struct {
 	f   *screener.Finding
 	rej *screener.ParseError
 }
+
+// clearKeyTag starts the Matcher.ClearKey keys kept in seen.rows beside
+// the rows' identity keys, which start with a mask of the identity
+// columns (holdings.Row.Key) whose second byte is never 0xFF.
+const clearKeyTag = "\xff\xffclear\x00"
 
 // Outcomes of an identity key in seen.rows. A key with the US-person cell
 // appended maps to a finding's number in seen.
