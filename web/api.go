@@ -145,7 +145,7 @@ func (s *Server) check(req *checkRequest) (*checkResponse, error) {
 		return nil, err
 	}
 	def := usOf(req.USPerson, screener.USPersonUnknown)
-	m := s.engine().m
+	eng := s.engine()
 	out := &checkResponse{AsOf: at.Format(time.RFC3339), Lists: s.listAges(at), Results: make([]checkResult, len(req.Items))}
 	for i := range req.Items {
 		it := &req.Items[i]
@@ -160,7 +160,7 @@ func (s *Server) check(req *checkRequest) (*checkResponse, error) {
 			return nil, invalid("items[%d].id: give an ISIN, CUSIP, SEDOL, FIGI, ticker or name (at most 200 characters)", i)
 		}
 		us := usOf(it.USPerson, def)
-		a, err := m.Query(id, it.Exchange, at, us)
+		a, err := s.query(eng, id, it.Exchange, at, us)
 		if err != nil {
 			return nil, invalid("items[%d]: %v", i, err)
 		}

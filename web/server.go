@@ -121,6 +121,8 @@ type Server struct {
 	logged  atomic.Uint64
 	// funds is the fund look-through every matcher uses (funds.go).
 	funds *funds.Live
+	// checks memoises the pre-trade check's answers (checkmemo.go).
+	checks atomic.Pointer[checkMemo]
 	// progress tracks the uploads the upload page polls (progress.go).
 	progress progressTable
 	// totals keeps saved runs' totals for the dashboard (overruns.go).

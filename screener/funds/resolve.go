@@ -688,6 +688,12 @@ func (l *Live) Set(r *Resolver) { l.p.Store(r) }
 // Resolver returns the current resolver.
 func (l *Live) Resolver() *Resolver { return l.p.Load() }
 
+// IdentityOnly is the current resolver's (see Resolver.IdentityOnly).
+func (l *Live) IdentityOnly() bool {
+	r := l.p.Load()
+	return r == nil || r.IdentityOnly()
+}
+
 // LookThrough implements screener.FundLookThrough.
 func (l *Live) LookThrough(m *screener.Matcher, h *screener.Holding, direct screener.Finding, at time.Time, opt screener.Options) screener.Finding {
 	r := l.p.Load()

@@ -1,0 +1,81 @@
+package web
+
+import (
+	"sync"
+	"time"
+
+	"github.com/screener/screener/screener"
+	"github.com/screener/screener/screener/funds"
+)
+
+// checkMemo keeps the answers of Matcher.Query for one engine (lists and
+// matcher), one fund registry and one minute of as-of time, so a broker
+// asking about the same securities all day has each matched once a
+// minute, not once a request.
+//
+// Why a minute: an answer depends on the as-of time only through the US
+// Eastern date (days left, the age of fund holdings) and comparisons with
+// the cut-offs of screener.CMICStatus (12:00 and 12:01 a.m. Eastern),
+// which fall on whole minutes. Eastern's offsets from UTC are whole hours,
+// so every instant of one UTC minute gets the same answer. Importing a
+// list builds a new engine and registering fund holdings a new resolver;
+// either starts a new memo, as does the next minute.
+type checkMemo struct {
+	eng    *engine
+	funds  *funds.Resolver
+	minute int64 // Unix time / 60 of the as-of times answered
+
+	mu sync.RWMutex
+	m  map[checkKey]*screener.QueryAnswer
+}
+
+// checkKey is what Query reads besides the engine and the time.
+type checkKey struct {
+	id, exchange string
+	us           screener.USPerson
+}
+
+// maxCheckMemo bounds a minute's memo; past it, answers are not kept.
+const maxCheckMemo = 10000
+
+// query is eng.m.Query(id, exchange, at, us), from the memo when it has
+// the answer. The answer is shared: callers must not modify it.
+func (s *Server) query(eng *engine, id, exchange string, at time.Time, us screener.USPerson) (*screener.QueryAnswer, error) {
+	cm := s.checkMemoFor(eng, at)
+	k := checkKey{id: id, exchange: exchange, us: us}
+	cm.mu.RLock()
+	a, ok := cm.m[k]
+	cm.mu.RUnlock()
+	if ok {
+		return a, nil
+	}
+	ans, err := eng.m.Query(id, exchange, at, us)
+	if err != nil {
+		return nil, err // not kept: a refusal is cheap and rare
+	}
+	cm.mu.Lock()
+	if len(cm.m) < maxCheckMemo {
+		cm.m[k] = &ans
+	}
+	cm.mu.Unlock()
+	return &ans, nil
+}
+
+// checkMemoFor returns the memo of eng, the current fund registry and the
+// minute of at, starting a new one when any of them changed.
+func (s *Server) checkMemoFor(eng *engine, at time.Time) *checkMemo {
+	var res *funds.Resolver
+	if s.funds != nil {
+		res = s.funds.Resolver()
+	}
+	minute := at.Unix() / 60
+	if at.Unix() < 0 && at.Unix()%60 != 0 {
+		minute-- // floor, for as-of times before 1970
+	}
+	if cm := s.checks.Load(); cm != nil && cm.eng == eng && cm.funds == res && cm.minute == minute {
+		return cm
+	}
+	cm := &checkMemo{eng: eng, funds: res, minute: minute, m: map[checkKey]*screener.QueryAnswer{}}
+	s.checks.Store(cm)
+	return cm
+}
