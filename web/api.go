@@ -82,8 +82,11 @@ func usOf(b *bool, def screener.USPerson) screener.USPerson {
 }
 
 // decodeJSON reads a JSON body strictly into v.
-func decodeJSON(c echo.Context, v any) error {
-	dec := json.NewDecoder(c.Request().Body)
+func decodeJSON(c echo.Context, v any) error { return decodeJSONFrom(c.Request().Body, v) }
+
+// decodeJSONFrom is decodeJSON of a body read from r.
+func decodeJSONFrom(r io.Reader, v any) error {
+	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var he *echo.HTTPError
@@ -105,7 +108,7 @@ func decodeJSON(c echo.Context, v any) error {
 // review, with the status, basis, entry and dates behind it.
 func (s *Server) apiCheck(c echo.Context) error {
 	var req checkRequest
-	if err := decodeJSON(c, &req); err != nil {
+	if err := decodeCheck(c, &req); err != nil {
 		return err
 	}
 	res, err := s.check(&req)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -54,6 +55,34 @@ func FuzzDisplayName(f *testing.F) {
 		got := displayName(name)
 		if got == "" || got == "." || got == ".." || strings.ContainsAny(got, "/\\\x00\n\r") || utf8.RuneCountInString(got) > 120 {
 			t.Fatalf("displayName(%q) = %q", name, got)
+		}
+	})
+}
+
+// FuzzCheckDecode: whatever body parseCheck reads, encoding/json (as
+// decodeJSON uses it) reads too, to the same request.
+func FuzzCheckDecode(f *testing.F) {
+	for _, s := range []string{
+		`{"items":[{"id":"HK0941009539","side":"buy","exchange":"","us_person":true}],"as_of":"2023-01-01","us_person":true}`,
+		`{"items":[{"id":"941 HK","side":"hold"}],"as_of":"2022-01-10T09:30:00-05:00"}`,
+		` { "items" : [ { "id" : "2357" , "exchange" : "XTAI" , "side" : "sell" , "us_person" : null } ] , "us_person" : false } `,
+		`{"items":[]}`, `{}`, `{"items":[{}]}`, `{"items":[{"id":"A","id":"B"}]}`, `{"ITEMS":[]}`,
+		`{"items":[{"id":"a\"b","side":"buy"}]}`, `{"items":[{"id":"華為","side":"buy"}]}`, `{"items":null}`,
+		`{"items":[{"id":"A","side":"buy"}]} x`, `{"items":[{"id":"A","side":"buy","us_person":truex}]}`, `[]`, `null`, ``,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var fast checkRequest
+		if !parseCheck(body, &fast) {
+			return
+		}
+		var slow checkRequest
+		if err := decodeJSONFrom(bytes.NewReader(body), &slow); err != nil {
+			t.Fatalf("parseCheck read %q, encoding/json refuses it: %v", body, err)
+		}
+		if !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("%q: parseCheck read %+v, encoding/json %+v", body, fast, slow)
 		}
 	})
 }
