@@ -44,6 +44,8 @@ type checkResponse struct {
 	// date and a warning when too old (also sent as a Warning header).
 	Lists   []listage.Age `json:"lists"`
 	Results []checkResult `json:"results"`
+	// raw holds, where not nil, the JSON of Results[i] (checkEntry.resultJSON).
+	raw [][]byte
 }
 
 type checkResult struct {
@@ -163,10 +165,11 @@ func (s *Server) check(req *checkRequest) (*checkResponse, error) {
 			return nil, invalid("items[%d].id: give an ISIN, CUSIP, SEDOL, FIGI, ticker or name (at most 200 characters)", i)
 		}
 		us := usOf(it.USPerson, def)
-		a, err := s.query(eng, id, it.Exchange, at, us)
+		e, err := s.query(eng, id, it.Exchange, at, us)
 		if err != nil {
 			return nil, invalid("items[%d]: %v", i, err)
 		}
+		a := &e.ans
 		f := &a.Finding
 		d, why := a.Decision(side)
 		r := &out.Results[i]
@@ -184,6 +187,14 @@ func (s *Server) check(req *checkRequest) (*checkResponse, error) {
 		if r.Evidence == nil {
 			r.Evidence = []string{}
 		}
+		raw, err := e.resultJSON(side, r)
+		if err != nil {
+			return nil, err
+		}
+		if out.raw == nil {
+			out.raw = make([][]byte, len(req.Items))
+		}
+		out.raw[i] = raw
 	}
 	return out, nil
 }

@@ -39,6 +39,10 @@ func (r *checkResponse) appendJSON(b []byte) ([]byte, error) {
 		if i > 0 {
 			b = append(b, ',')
 		}
+		if i < len(r.raw) && r.raw[i] != nil {
+			b = append(b, r.raw[i]...)
+			continue
+		}
 		var err error
 		if b, err = r.Results[i].appendJSON(b); err != nil {
 			return b, err

@@ -2,6 +2,7 @@ package web
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/screener/screener/screener"
@@ -26,7 +27,36 @@ type checkMemo struct {
 	minute int64 // Unix time / 60 of the as-of times answered
 
 	mu sync.RWMutex
-	m  map[checkKey]*screener.QueryAnswer
+	m  map[checkKey]*checkEntry
+}
+
+// checkEntry is one memoised answer, and the JSON of its result for each
+// side, written by the first request that asked.
+type checkEntry struct {
+	ans  screener.QueryAnswer
+	json [3]atomic.Pointer[[]byte] // buy, sell, hold
+}
+
+// resultJSON returns r's JSON, r being the result check made of e for
+// side: every such result is the same (its id, US-person status and side
+// are the entry's key and side), so its bytes are written once.
+func (e *checkEntry) resultJSON(side screener.Side, r *checkResult) ([]byte, error) {
+	i := 0
+	switch side {
+	case screener.SideSell:
+		i = 1
+	case screener.SideHold:
+		i = 2
+	}
+	if p := e.json[i].Load(); p != nil {
+		return *p, nil
+	}
+	b, err := r.appendJSON(nil)
+	if err != nil {
+		return nil, err
+	}
+	e.json[i].Store(&b)
+	return b, nil
 }
 
 // checkKey is what Query reads besides the engine and the time.
@@ -40,7 +70,7 @@ const maxCheckMemo = 10000
 
 // query is eng.m.Query(id, exchange, at, us), from the memo when it has
 // the answer. The answer is shared: callers must not modify it.
-func (s *Server) query(eng *engine, id, exchange string, at time.Time, us screener.USPerson) (*screener.QueryAnswer, error) {
+func (s *Server) query(eng *engine, id, exchange string, at time.Time, us screener.USPerson) (*checkEntry, error) {
 	cm := s.checkMemoFor(eng, at)
 	k := checkKey{id: id, exchange: exchange, us: us}
 	cm.mu.RLock()
@@ -53,12 +83,13 @@ func (s *Server) query(eng *engine, id, exchange string, at time.Time, us screen
 	if err != nil {
 		return nil, err // not kept: a refusal is cheap and rare
 	}
+	e := &checkEntry{ans: ans}
 	cm.mu.Lock()
 	if len(cm.m) < maxCheckMemo {
-		cm.m[k] = &ans
+		cm.m[k] = e
 	}
 	cm.mu.Unlock()
-	return &ans, nil
+	return e, nil
 }
 
 // checkMemoFor returns the memo of eng, the current fund registry and the
@@ -75,7 +106,7 @@ func (s *Server) checkMemoFor(eng *engine, at time.Time) *checkMemo {
 	if cm := s.checks.Load(); cm != nil && cm.eng == eng && cm.funds == res && cm.minute == minute {
 		return cm
 	}
-	cm := &checkMemo{eng: eng, funds: res, minute: minute, m: map[checkKey]*screener.QueryAnswer{}}
+	cm := &checkMemo{eng: eng, funds: res, minute: minute, m: map[checkKey]*checkEntry{}}
 	s.checks.Store(cm)
 	return cm
 }

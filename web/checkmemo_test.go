@@ -80,7 +80,7 @@ func TestCheckMemoIsDropped(t *testing.T) {
 	f := newFixture(t)
 	s := f.srv
 	at := time.Date(2024, 3, 4, 15, 30, 10, 0, time.UTC)
-	q := func(at time.Time) *screener.QueryAnswer {
+	q := func(at time.Time) *checkEntry {
 		t.Helper()
 		a, err := s.query(s.engine(), "HK0941009539", "", at, screener.USPersonYes)
 		if err != nil {
@@ -109,7 +109,7 @@ func TestCheckMemoIsDropped(t *testing.T) {
 	if q(at) == c {
 		t.Fatal("a new engine was answered from the old engine's memo")
 	}
-	if q(at).Finding.Status != screener.StatusProhibitedLocked {
-		t.Fatalf("status %s, want %s", q(at).Finding.Status, screener.StatusProhibitedLocked)
+	if q(at).ans.Finding.Status != screener.StatusProhibitedLocked {
+		t.Fatalf("status %s, want %s", q(at).ans.Finding.Status, screener.StatusProhibitedLocked)
 	}
 }
