@@ -46,3 +46,20 @@ func TestParseCheckTakesThePlainForm(t *testing.T) {
 		}
 	}
 }
+
+// The security headers are set by map assignment, which takes keys as
+// given: they must be canonical, or a response would carry both spellings.
+func TestSecurityHeaderKeysAreCanonical(t *testing.T) {
+	for _, kv := range securityHeaderValues {
+		if http.CanonicalHeaderKey(kv.key) != kv.key || len(kv.value) != 1 || cap(kv.value) != 1 {
+			t.Errorf("header %q = %q (cap %d): want a canonical key and one value of capacity 1", kv.key, kv.value, cap(kv.value))
+		}
+	}
+	f := newFixture(t)
+	w := f.api(http.MethodPost, "/api/v1/check", RoleBroker, `{"items":[{"id":"HK0941009539","side":"buy"}]}`)
+	for _, kv := range securityHeaderValues {
+		if got := w.Header().Values(kv.key); len(got) != 1 || got[0] != kv.value[0] {
+			t.Errorf("%s: %q, want %q", kv.key, got, kv.value[0])
+		}
+	}
+}
