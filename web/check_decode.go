@@ -67,25 +67,20 @@ func parseCheck(b []byte, req *checkRequest) bool {
 	seen := 0
 	ok := p.object(func(key []byte) bool {
 		switch {
-		case string(key) == "items" && seen&1 == 0:
-			seen |= 1
+		case string(key) == "items" && once(&seen, 1):
 			req.Items = []checkItem{}
 			return p.array(func() bool {
 				var it checkItem
 				var got int
 				ok := p.object(func(key []byte) bool {
 					switch {
-					case string(key) == "id" && got&1 == 0:
-						got |= 1
+					case string(key) == "id" && once(&got, 1):
 						return p.str(&it.ID)
-					case string(key) == "side" && got&2 == 0:
-						got |= 2
+					case string(key) == "side" && once(&got, 2):
 						return p.str(&it.Side)
-					case string(key) == "exchange" && got&4 == 0:
-						got |= 4
+					case string(key) == "exchange" && once(&got, 4):
 						return p.str(&it.Exchange)
-					case string(key) == "us_person" && got&8 == 0:
-						got |= 8
+					case string(key) == "us_person" && once(&got, 8):
 						return p.boolPtr(&it.USPerson)
 					}
 					return false
@@ -93,17 +88,25 @@ func parseCheck(b []byte, req *checkRequest) bool {
 				req.Items = append(req.Items, it)
 				return ok
 			})
-		case string(key) == "as_of" && seen&2 == 0:
-			seen |= 2
+		case string(key) == "as_of" && once(&seen, 2):
 			return p.str(&req.AsOf)
-		case string(key) == "us_person" && seen&4 == 0:
-			seen |= 4
+		case string(key) == "us_person" && once(&seen, 4):
 			return p.boolPtr(&req.USPerson)
 		}
 		return false
 	})
 	p.ws()
 	return ok && p.i == len(p.b)
+}
+
+// once reports whether bit is not yet in *seen, and puts it there: a key
+// given twice is encoding/json's to read (the last one wins there).
+func once(seen *int, bit int) bool {
+	if *seen&bit != 0 {
+		return false
+	}
+	*seen |= bit
+	return true
 }
 
 // plainJSON reads the plain form of JSON parseCheck takes.
