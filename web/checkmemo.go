@@ -71,6 +71,15 @@ const maxCheckMemo = 10000
 // query is eng.m.Query(id, exchange, at, us), from the memo when it has
 // the answer. The answer is shared: callers must not modify it.
 func (s *Server) query(eng *engine, id, exchange string, at time.Time, us screener.USPerson) (*checkEntry, error) {
+	if _, off := at.In(screener.Eastern).Zone(); off%60 != 0 {
+		// Before 1883 New York kept local mean time (-4:56:02): a UTC
+		// minute may then span two Eastern dates. No memo.
+		ans, err := eng.m.Query(id, exchange, at, us)
+		if err != nil {
+			return nil, err
+		}
+		return &checkEntry{ans: ans}, nil
+	}
 	cm := s.checkMemoFor(eng, at)
 	k := checkKey{id: id, exchange: exchange, us: us}
 	cm.mu.RLock()

@@ -101,3 +101,32 @@ func TestFundsPageUploadAndLookThrough(t *testing.T) {
 		t.Errorf("report page has no look-through details:\n%s", runPage.Body)
 	}
 }
+
+// An upload looks through funds with the server's staleness limit, as the
+// pre-trade check does: holdings 16 days old are stale under a limit of 10.
+func TestUploadUsesTheLookthroughMaxAge(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.LookthroughMaxAge = 10 })
+	co := f.login(RoleCompliance)
+	co.get("/funds")
+	if w := co.registerFund([][2]string{{"name", "CMIC test fund"}, {"isin", "XS0000CMICF6"}, {"holdings_as_of", "2022-12-20"}}, "fund.csv", []byte(fundCSV)); w.Code != http.StatusSeeOther {
+		t.Fatalf("register: %d %s", w.Code, w.Body)
+	}
+	w := f.api(http.MethodPost, "/api/v1/check", RoleBroker, `{"items":[{"id":"XS0000CMICF6","side":"buy"}],"as_of":"2023-01-05"}`)
+	var res checkResponse
+	if err := json.Unmarshal(w.Body.Bytes(), &res); err != nil || len(res.Results) != 1 {
+		t.Fatalf("check: %d %s", w.Code, w.Body)
+	}
+	if r := res.Results[0]; r.ReasonCode != screener.ReasonLookthroughStale {
+		t.Fatalf("check: %s %q, want lookthrough_stale", r.Status, r.ReasonCode)
+	}
+	body := `{"portfolio":"FoF","as_of":"2023-01-05","positions":[
+		{"isin":"XS0000CMICF6","name":"CMIC TEST FUND","quantity":"100","market_value":"10000.00","currency":"USD"}]}`
+	w = f.api("POST", "/api/v1/screen", RoleCompliance, body)
+	var rep screener.Report
+	if err := json.Unmarshal(w.Body.Bytes(), &rep); err != nil || w.Code != http.StatusCreated {
+		t.Fatalf("screen: %d %s", w.Code, w.Body)
+	}
+	if len(rep.Findings) != 1 || rep.Findings[0].Reason != screener.ReasonLookthroughStale {
+		t.Fatalf("upload findings %+v, want one, stale look-through (the check's answer)", rep.Findings)
+	}
+}

@@ -90,13 +90,14 @@ func (s *Server) newRun(job screenJob, rowPortfolio string) (*webRun, error) {
 		return nil, err
 	}
 	// Fund look-through as the CLI does it with --db: the funds registered
-	// in the store, stale after funds.DefaultMaxAge days.
+	// in the store, stale after Config.LookthroughMaxAge days (as for the
+	// pre-trade check; funds.DefaultMaxAge when 0).
 	fl, err := s.st.Funds()
 	if err != nil {
 		return nil, err
 	}
 	opt := screener.Options{USPerson: job.USPerson, Decisions: decisions,
-		Funds: funds.New(fl, s.st.FundHoldings, funds.Options{MaxAge: funds.DefaultMaxAge})}
+		Funds: funds.New(fl, s.st.FundHoldings, funds.Options{MaxAge: s.cfg.LookthroughMaxAge})}
 	run := pipeline.New(pipeline.Config{Matcher: eng.m, Lists: eng.lists, At: job.AsOf, Options: opt,
 		Portfolio: rowPortfolio, Read: holdings.Options{MaxBytes: s.cfg.MaxUpload}})
 	w := &webRun{Run: run, eng: eng, buf: &bytes.Buffer{}}
