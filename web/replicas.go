@@ -52,6 +52,11 @@ func (s *Server) changed(topic string) {
 	if topic == "" || topic == store.TopicKeys {
 		s.keys.dropAll()
 	}
+	if topic == "" || topic == store.TopicFunds {
+		if err := s.reloadFunds(); err != nil {
+			s.log.Error("reload the fund registry after a change on another replica", "err", err)
+		}
+	}
 	if topic == "" || topic == store.TopicSnapshots {
 		if s.listsCurrent() {
 			return

@@ -16,7 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/screener/screener/screener"
+	"github.com/screener/screener/screener/funds"
 	"github.com/screener/screener/screener/store"
 	"github.com/screener/screener/screener/store/pgtest"
 	"github.com/screener/screener/screener/store/postgres"
@@ -44,6 +47,29 @@ func listSnapshot(base, key, list string) uint64 {
 		}
 	}
 	return 0
+}
+
+// checkStatus returns a server's pre-trade status for id as of asOf ("" on
+// any failure).
+func checkStatus(base, key, id, asOf string) string {
+	body := `{"items":[{"id":"` + id + `","side":"buy"}],"as_of":"` + asOf + `"}`
+	req, _ := http.NewRequest("POST", base+"/api/v1/check", strings.NewReader(body))
+	req.Header.Set("X-API-Key", key)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return ""
+	}
+	defer resp.Body.Close()
+	var v struct {
+		Results []struct {
+			Status string `json:"status"`
+		} `json:"results"`
+	}
+	if json.NewDecoder(resp.Body).Decode(&v) != nil || len(v.Results) != 1 {
+		return ""
+	}
+	return v.Results[0].Status
 }
 
 // TestReplicasOnPostgres runs two `screener serve` replicas on one
@@ -110,6 +136,25 @@ func TestReplicasOnPostgres(t *testing.T) {
 		for listSnapshot(base, key, screener.ListOFACSDN) != want {
 			if time.Now().After(deadline) {
 				t.Fatalf("%s does not use snapshot %d of %s 10 s after the import", base, want, screener.ListOFACSDN)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+
+	// So do fund holdings registered through the store: both replicas
+	// look through the fund within seconds (a new registry also empties
+	// the pre-trade check's memo).
+	reg := funds.Registration{Name: "CMIC test fund", IDs: []screener.ID{{Type: funds.IDISIN, Value: "XS0000CMICF6"}},
+		Set:      funds.SetInfo{AsOf: screener.NewDate(2022, 12, 20), File: "fund.csv", SHA256: "00", Rows: 1},
+		Holdings: []screener.Holding{{Name: "CHINA MOBILE LTD", ISIN: "HK0941009539", Weight: decimal.NewFromInt(100), HasWeight: true}}}
+	if _, _, _, err := st.AddFundHoldings("test", reg); err != nil {
+		t.Fatal(err)
+	}
+	deadline = time.Now().Add(10 * time.Second)
+	for _, base := range []string{baseA, baseB} {
+		for checkStatus(base, key, "XS0000CMICF6", "2023-01-01") != string(screener.StatusProhibitedExposure) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s does not look through the fund registered 10 s before: %q", base, checkStatus(base, key, "XS0000CMICF6", "2023-01-01"))
 			}
 			time.Sleep(50 * time.Millisecond)
 		}

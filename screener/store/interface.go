@@ -125,8 +125,8 @@ type Interface interface {
 // Watcher is a store that several processes share and that tells each of
 // them of changes the others make (the PostgreSQL store): Watch calls fn
 // with a topic ("snapshots" after a list import, "keys" after a key
-// revocation, "" after a (re)connection: anything may have changed) until
-// ctx ends.
+// revocation, "funds" after fund holdings are registered, "" after a
+// (re)connection: anything may have changed) until ctx ends.
 type Watcher interface {
 	Watch(ctx context.Context, fn func(topic string)) error
 }
@@ -135,6 +135,7 @@ type Watcher interface {
 const (
 	TopicSnapshots = "snapshots"
 	TopicKeys      = "keys"
+	TopicFunds     = "funds"
 )
 
 // Backuper is a store that can write a consistent copy of itself as one

@@ -255,6 +255,7 @@ func (s *Store) AddFundHoldings(actor string, reg funds.Registration) (fund fund
 					return err
 				}
 			}
+			w.changed(TopicFunds) // other replicas rebuild their look-through
 			return nil
 		}
 		for _, old := range fund.Sets {

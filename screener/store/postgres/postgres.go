@@ -118,6 +118,7 @@ const changesChannel = "screener_changes"
 const (
 	TopicSnapshots = store.TopicSnapshots
 	TopicKeys      = store.TopicKeys
+	TopicFunds     = store.TopicFunds
 )
 
 var _ store.Watcher = (*Store)(nil)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/screener/screener/screener"
+	"github.com/screener/screener/screener/funds"
 	"github.com/screener/screener/screener/store"
 	"github.com/screener/screener/screener/store/pgtest"
 	"github.com/screener/screener/screener/store/postgres"
@@ -173,6 +174,15 @@ func TestWatchSeesAnotherHandlesImport(t *testing.T) {
 	}
 	if topic := next(); topic != postgres.TopicKeys {
 		t.Errorf("after a revocation: %q, want %q", topic, postgres.TopicKeys)
+	}
+	reg := funds.Registration{Name: "F", IDs: []screener.ID{{Type: funds.IDISIN, Value: "US0378331005"}},
+		Set:      funds.SetInfo{AsOf: screener.Date{Year: 2024, Month: 1, Day: 2}, File: "f.csv", SHA256: "ab", Rows: 1},
+		Holdings: []screener.Holding{{Name: "APPLE INC", ISIN: "US0378331005"}}}
+	if _, _, _, err := a.AddFundHoldings("admin", reg); err != nil {
+		t.Fatal(err)
+	}
+	if topic := next(); topic != postgres.TopicFunds {
+		t.Errorf("after fund holdings were registered: %q, want %q", topic, postgres.TopicFunds)
 	}
 	cancel()
 }
