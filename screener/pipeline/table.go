@@ -291,11 +291,13 @@ func (s *chunkSink) Holding(h *screener.Holding) error {
 	clearKey := false
 	if s.learn == learnIdentity {
 		s.ckey, clearKey = s.m.ClearKey(append(s.ckey[:0], clearKeyTag...), h, s.opt)
-		if v, known := s.seen.rows.get(s.ckey); clearKey && known && v == outcomeClear {
-			s.seen.rows.put(s.key, outcomeClear)
-			s.learn = learnNothing
-			s.tally.AddClearHolding(h)
-			return nil
+		if clearKey {
+			if v, known := s.seen.rows.get(s.ckey); known && v == outcomeClear {
+				s.seen.rows.put(s.key, outcomeClear)
+				s.learn = learnNothing
+				s.tally.AddClearHolding(h)
+				return nil
+			}
 		}
 	}
 	f := s.m.Match(h, s.at, s.opt)
