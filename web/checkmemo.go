@@ -17,10 +17,11 @@ import (
 // Why a minute: an answer depends on the as-of time only through the US
 // Eastern date (days left, the age of fund holdings) and comparisons with
 // the cut-offs of screener.CMICStatus (12:00 and 12:01 a.m. Eastern),
-// which fall on whole minutes. Eastern's offsets from UTC are whole hours,
-// so every instant of one UTC minute gets the same answer. Importing a
-// list builds a new engine and registering fund holdings a new resolver;
-// either starts a new memo, as does the next minute.
+// which fall on whole minutes. Eastern's offsets from UTC are whole hours
+// (since 1883; earlier instants are not memoised), so every instant of one
+// UTC minute gets the same answer. Importing a list builds a new engine
+// and registering fund holdings a new resolver; either starts a new memo,
+// as does the next minute.
 type checkMemo struct {
 	eng    *engine
 	funds  *funds.Resolver
@@ -108,10 +109,7 @@ func (s *Server) checkMemoFor(eng *engine, at time.Time) *checkMemo {
 	if s.funds != nil {
 		res = s.funds.Resolver()
 	}
-	minute := at.Unix() / 60
-	if at.Unix() < 0 && at.Unix()%60 != 0 {
-		minute-- // floor, for as-of times before 1970
-	}
+	minute := at.Truncate(time.Minute).Unix() / 60 // a floor, before 1970 too
 	if cm := s.checks.Load(); cm != nil && cm.eng == eng && cm.funds == res && cm.minute == minute {
 		return cm
 	}

@@ -496,13 +496,7 @@ func batchLoop(l *lineSplitter, c *columns, s PrefetchSink, lineOff int) (int, e
 		recs   [batchRows][]string
 		cells  = make([]string, 0, batchRows*(width+1))
 		fitted []Row
-		cur    []byte   // the line of the record being handled
-		owned  []string // its cells copied, for a row that is decoded
 	)
-	own := func() []string {
-		owned = split(owned[:0], string(cur), l.comma)
-		return owned
-	}
 	for {
 		n := 0
 		cells = cells[:0]
@@ -531,8 +525,8 @@ func batchLoop(l *lineSplitter, c *columns, s PrefetchSink, lineOff int) (int, e
 		s.Prefetch(fitted)
 		for i := range n {
 			rows++
-			cur = lines[i]
-			if err := c.record(s, s, h, recs[i], nums[i], own); err != nil {
+			l.cur = lines[i] // for own, which copies it into l.fields (unused here)
+			if err := c.record(s, s, h, recs[i], nums[i], l.own); err != nil {
 				return rows, err
 			}
 		}
