@@ -105,6 +105,21 @@ func (r Row) Key(dst []byte) []byte {
 	return dst
 }
 
+// Identity fills h with what decoding takes from the row's identity and
+// position cells (names, identifiers, ticker, exchange, portfolio,
+// currency, asset class), the identifiers checked as decoding checks them;
+// not its numbers nor its US-person cell. ok is false when decoding would
+// reject the row for its identifiers, or when the table's format fixes
+// rows up after decoding them: the row must then be decoded. h's strings
+// may be the lent cells: h must not outlive the RawRow call.
+func (r Row) Identity(h *screener.Holding) bool {
+	if r.c.fix != nil {
+		return false
+	}
+	r.c.decodeIdentity(h, r.line, r.rec)
+	return r.c.checkIDs(h, r.line) == nil
+}
+
 // Portfolio returns the row's portfolio, as Holding.Portfolio would hold it.
 func (r Row) Portfolio() string {
 	if p := r.c.cell(r.rec, fPortfolio); p != "" {

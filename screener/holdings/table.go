@@ -409,38 +409,7 @@ func (c *columns) reject(line int, f field, reason string) *screener.ParseError 
 // way to be screened (another identifier, a ticker or a name); otherwise the
 // row is rejected with that column named.
 func (c *columns) decode(h *screener.Holding, line int, rec []string) *screener.ParseError {
-	*h = screener.Holding{File: c.file, Line: line}
-	h.Portfolio = c.cell(rec, fPortfolio)
-	if h.Portfolio == "" {
-		h.Portfolio = c.portfolio
-	}
-	h.Name = c.cell(rec, fName)
-	if h.Name == "" {
-		h.Name = c.cell(rec, fIssuer)
-	}
-	h.ISIN = upperID(c.cell(rec, fISIN))
-	h.CUSIP = upperID(c.cell(rec, fCUSIP))
-	h.SEDOL = upperID(c.cell(rec, fSEDOL))
-	h.FIGI = upperID(c.cell(rec, fFIGI))
-	h.LEI = upperID(c.cell(rec, fLEI))
-	h.Ticker = c.cell(rec, fTicker)
-	h.Exchange = c.cell(rec, fExchange)
-	if h.Exchange != "" && !isASCIIUpper(h.Exchange) {
-		// The exchange is kept as written (the matcher reads the
-		// exchange names); its market restores a code's leading zeros.
-		if mic := micMemo.Do(h.Exchange, exchangeMIC); mic != "" {
-			if p := padCode(h.Ticker, mic); p != h.Ticker {
-				h.Warnings = append(h.Warnings, fmt.Sprintf("ticker %q on %s restored to %q (leading zeros lost, e.g. by a spreadsheet)", h.Ticker, mic, p))
-				h.Ticker = p
-			}
-		}
-	}
-	h.Currency = c.cell(rec, fCurrency)
-	h.AssetClass = c.cell(rec, fAssetClass)
-	if id := c.cell(rec, fSecurityID); id != "" {
-		placeID(h, id)
-	}
-
+	c.decodeIdentity(h, line, rec)
 	var err error
 	var ok bool
 	if c.idx[fQuantity] >= 0 {
@@ -485,6 +454,44 @@ func (c *columns) decode(h *screener.Holding, line int, rec []string) *screener.
 		}
 	}
 	return c.checkIDs(h, line)
+}
+
+// decodeIdentity fills h (reset first) with the cells of rec that say which
+// security the row holds and whose position it is: everything decode reads
+// but the numbers and the US-person cell, with no check of the identifiers
+// yet (checkIDs does that).
+func (c *columns) decodeIdentity(h *screener.Holding, line int, rec []string) {
+	*h = screener.Holding{File: c.file, Line: line}
+	h.Portfolio = c.cell(rec, fPortfolio)
+	if h.Portfolio == "" {
+		h.Portfolio = c.portfolio
+	}
+	h.Name = c.cell(rec, fName)
+	if h.Name == "" {
+		h.Name = c.cell(rec, fIssuer)
+	}
+	h.ISIN = upperID(c.cell(rec, fISIN))
+	h.CUSIP = upperID(c.cell(rec, fCUSIP))
+	h.SEDOL = upperID(c.cell(rec, fSEDOL))
+	h.FIGI = upperID(c.cell(rec, fFIGI))
+	h.LEI = upperID(c.cell(rec, fLEI))
+	h.Ticker = c.cell(rec, fTicker)
+	h.Exchange = c.cell(rec, fExchange)
+	if h.Exchange != "" && !isASCIIUpper(h.Exchange) {
+		// The exchange is kept as written (the matcher reads the
+		// exchange names); its market restores a code's leading zeros.
+		if mic := micMemo.Do(h.Exchange, exchangeMIC); mic != "" {
+			if p := padCode(h.Ticker, mic); p != h.Ticker {
+				h.Warnings = append(h.Warnings, fmt.Sprintf("ticker %q on %s restored to %q (leading zeros lost, e.g. by a spreadsheet)", h.Ticker, mic, p))
+				h.Ticker = p
+			}
+		}
+	}
+	h.Currency = c.cell(rec, fCurrency)
+	h.AssetClass = c.cell(rec, fAssetClass)
+	if id := c.cell(rec, fSecurityID); id != "" {
+		placeID(h, id)
+	}
 }
 
 // checkIDs validates the identifiers of h; see decode.

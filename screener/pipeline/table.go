@@ -168,10 +168,13 @@ type chunkSink struct {
 	out   []chunkItem // findings to report and rejected rows, in order
 	flush func()      // sends out as a part of the chunk's result
 
-	key, ukey []byte // the row's identity key, and with its US-person cell
-	ckey      []byte // the row's Matcher.ClearKey, after clearKeyTag
-	rowKey    []byte // key's buffer for a row not in a batch
-	learn     int    // what Holding teaches the memo: one of the learn* values
+	key, ukey []byte           // the row's identity key, and with its US-person cell
+	ckey      []byte           // the row's Matcher.ClearKey, after clearKeyTag
+	ckeyOK    bool             // ckey is a key (Matcher.ClearKey's ok)
+	ckeyDone  bool             // knownClear made ckey for the row Holding gets next
+	ident     screener.Holding // knownClear's identity of a row
+	rowKey    []byte           // key's buffer for a row not in a batch
+	learn     int              // what Holding teaches the memo: one of the learn* values
 
 	// The rows of the batch Prefetch was shown, in order, with their keys
 	// and hashes: RawRow takes them instead of making them again.
@@ -255,7 +258,7 @@ func (s *chunkSink) RawRow(r holdings.Row) (bool, error) {
 		}
 		ukey()
 		s.learn = learnIdentity
-		return false, nil
+		return s.knownClear(r), nil
 	}
 	s.hits++
 	if v == outcomeClear {
@@ -284,13 +287,47 @@ func (s *chunkSink) RawRow(r holdings.Row) (bool, error) {
 	return true, nil
 }
 
+// knownClear counts a row whose cells are new (s.learn is learnIdentity)
+// when it is a security known to be clear written another way (its ticker
+// in another convention, its exchange spelled otherwise):
+// Matcher.ClearKey keys what decides. The row's identity is read from its
+// lent cells, with no copy and none of its numbers made decimals. It
+// reports whether the row was counted; when not, s.ckeyDone says the
+// clear key of the row is made (in s.ckey, s.ckeyOK), for Holding.
+func (s *chunkSink) knownClear(r holdings.Row) bool {
+	s.ckeyDone = false
+	if !r.Identity(&s.ident) {
+		return false // a reject, or a row a format fixes up: decoded as before
+	}
+	s.ckey, s.ckeyOK = s.m.ClearKey(append(s.ckey[:0], clearKeyTag...), &s.ident, s.opt)
+	s.ckeyDone = true
+	if !s.ckeyOK {
+		return false
+	}
+	if v, known := s.seen.rows.get(s.ckey); !known || v != outcomeClear {
+		return false
+	}
+	units, ok := r.MarketValueUnits()
+	if !ok {
+		return false // a number to reject, or to sum as a decimal
+	}
+	s.seen.rows.put(s.key, outcomeClear)
+	s.learn = learnNothing
+	s.tally.AddClear(r.Portfolio(), r.Currency(), units)
+	return true
+}
+
 func (s *chunkSink) Holding(h *screener.Holding) error {
 	// A row whose cells are new may still be a security known to be
-	// clear, written another way (its ticker in another convention, its
-	// exchange spelled otherwise): Matcher.ClearKey keys what decides.
+	// clear, written another way (knownClear).
 	clearKey := false
 	if s.learn == learnIdentity {
-		s.ckey, clearKey = s.m.ClearKey(append(s.ckey[:0], clearKeyTag...), h, s.opt)
+		if s.ckeyDone {
+			clearKey = s.ckeyOK // made by knownClear, from the same cells
+		} else {
+			s.ckey, clearKey = s.m.ClearKey(append(s.ckey[:0], clearKeyTag...), h, s.opt)
+		}
+		s.ckeyDone = false
 		if clearKey {
 			if v, known := s.seen.rows.get(s.ckey); known && v == outcomeClear {
 				s.seen.rows.put(s.key, outcomeClear)
@@ -346,7 +383,7 @@ func (s *chunkSink) push(it chunkItem) {
 }
 
 func (s *chunkSink) Reject(e *screener.ParseError) error {
-	s.learn = learnNothing
+	s.learn, s.ckeyDone = learnNothing, false
 	c := *e
 	s.push(chunkItem{rej: &c})
 	return nil
