@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Ticker is an exchange ticker as printed and in normalised form.
@@ -219,7 +221,32 @@ func MarketOf(exchange string) (string, bool) {
 	return m, m != ""
 }
 
+// exchangeMemo keeps lookupExchange's resolvers of the exchanges it
+// found, as written (a holdings file spells a handful of exchanges over
+// and over, and reading a name costs two allocations); at most
+// exchangeMemoMax. Errors are made afresh each time (callers fill them in).
+var (
+	exchangeMemo  sync.Map // string → resolver
+	exchangeMemoN atomic.Int32
+)
+
+const exchangeMemoMax = 4096
+
 func lookupExchange(exchange string) (resolver, error) {
+	if r, ok := exchangeMemo.Load(exchange); ok {
+		return r.(resolver), nil
+	}
+	r, err := readExchange(exchange)
+	if err == nil && exchangeMemoN.Load() < exchangeMemoMax {
+		if _, loaded := exchangeMemo.LoadOrStore(strings.Clone(exchange), r); !loaded {
+			exchangeMemoN.Add(1)
+		}
+	}
+	return r, err
+}
+
+// readExchange is lookupExchange without the memo.
+func readExchange(exchange string) (resolver, error) {
 	e := CleanID(exchange)
 	up := strings.ToUpper(e)
 	switch {
