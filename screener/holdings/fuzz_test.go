@@ -52,6 +52,30 @@ func FuzzParseNumber(f *testing.F) {
 	})
 }
 
+// scanPlain, the fast path of scanNumber, reads every cell it takes as
+// the whole grammar does.
+func FuzzScanPlain(f *testing.F) {
+	for _, s := range []string{"22506", "473.66", "10660191.96", "0", "007", ".5", "5.", ".", "1,5", "123456789012345678",
+		"1234567890123456789", "1.2.3", " 1", "-1", "0.000"} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, s string, european bool) {
+		point := byte('.')
+		if european {
+			point = ','
+		}
+		got, ok := scanPlain(s, point)
+		if !ok {
+			return
+		}
+		want, wok, err := scanGrammar(s, european)
+		if err != nil || !wok || got != want {
+			t.Fatalf("scanPlain(%q, %q) = %+v, the grammar reads %+v, %v, %v", s, point, got, want, wok, err)
+		}
+	})
+}
+
 func FuzzReadTable(f *testing.F) {
 	f.Add([]byte("portfolio;isin;name;quantity;market_value;currency;us_person\nFUND-EU;HK0941009539;CHINA MOBILE LTD;1.000;12.345,67;HKD;no\n"))
 	f.Add([]byte("Security ID\tDescription\tNominal\tValue\n941 HK\tCHINA MOBILE\t500\t19,500.00\n"))

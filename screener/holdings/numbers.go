@@ -93,6 +93,54 @@ func (n number) Units() (int64, bool) {
 // whose text says what is wrong, or the number. parseNumber is scanNumber
 // plus the decimal, so the two accept exactly the same cells.
 func scanNumber(s string, european bool) (number, bool, error) {
+	point := byte('.')
+	if european {
+		point = ','
+	}
+	if n, ok := scanPlain(s, point); ok {
+		return n, true, nil
+	}
+	return scanGrammar(s, european)
+}
+
+// scanPlain reads the cell most files write, of at most 18 ASCII digits
+// with at most one decimal point and nothing else, as scanGrammar does;
+// ok is false for any other cell (scanGrammar then reads it, or says
+// what is wrong with it).
+func scanPlain(s string, point byte) (number, bool) {
+	if len(s) == 0 || len(s) > 18 {
+		return number{}, false
+	}
+	var v uint64
+	digits, scale, intDigits := 0, 0, 0
+	seenPoint := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if digits > 0 || c != '0' {
+				digits++
+			}
+			v = v*10 + uint64(c-'0')
+			if seenPoint {
+				scale++
+			} else {
+				intDigits++
+			}
+		case c == point && !seenPoint:
+			seenPoint = true
+		default:
+			return number{}, false
+		}
+	}
+	if intDigits == 0 && scale == 0 {
+		return number{}, false
+	}
+	return number{v: v, scale: scale, digits: digits, text: s, point: point}, true
+}
+
+// scanGrammar is scanNumber for any cell.
+func scanGrammar(s string, european bool) (number, bool, error) {
 	s = trimSpace(s)
 	if isNull(s) {
 		return number{}, false, nil
