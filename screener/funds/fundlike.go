@@ -73,8 +73,44 @@ func phrases(ps ...string) []phrase {
 	out := make([]phrase, len(ps))
 	for i, p := range ps {
 		out[i] = phrase{text: p, words: strings.Fields(p)}
+		first := out[i].words[0]
+		phraseFirst[first] = true
+		phraseWordMax = max(phraseWordMax, len(first))
 	}
 	return out
+}
+
+// phraseFirst holds the first word of every phrase (upper case), and
+// phraseWordMax the longest: a name none of whose words is one holds no
+// phrase, which wordsOf.cut finds with a look-up a word (most names hold
+// none, and FundLike runs for every security the matcher resolves).
+var (
+	phraseFirst   = map[string]bool{}
+	phraseWordMax int
+)
+
+// mayStart reports whether w may be the first word of a phrase, as
+// wordsOf.has compares words (strings.EqualFold of words of the same
+// length).
+func mayStart(w string) bool {
+	if len(w) > phraseWordMax {
+		return false
+	}
+	var up [32]byte
+	if len(w) > len(up) {
+		return true
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case c >= 0x80:
+			return true // Unicode folds some letters to ASCII ones (ſ to S)
+		case c >= 'a' && c <= 'z':
+			c -= 'a' - 'A'
+		}
+		up[i] = c
+	}
+	return phraseFirst[string(up[:len(w)])]
 }
 
 // maxWords is how many words of a name wordsOf keeps; a longer name is
@@ -90,10 +126,11 @@ type wordsOf struct {
 	w    [maxWords]string
 	n    int
 	long bool // more than maxWords words: look phrases up with hasWord
+	some bool // a word may start a phrase (mayStart): first looks
 }
 
 func (t *wordsOf) cut(s string) {
-	t.s, t.n, t.long = s, 0, false
+	t.s, t.n, t.long, t.some = s, 0, false, false
 	for i := 0; i < len(s); {
 		if !isAlnum(s[i]) {
 			i++
@@ -109,6 +146,9 @@ func (t *wordsOf) cut(s string) {
 		}
 		t.w[t.n] = s[i:j]
 		t.n++
+		if !t.some && mayStart(s[i:j]) {
+			t.some = true
+		}
 		i = j
 	}
 }
@@ -137,6 +177,9 @@ func (t *wordsOf) has(p phrase) bool {
 
 // first returns the first of ps that t holds, or "".
 func (t *wordsOf) first(ps []phrase) string {
+	if !t.some && !t.long {
+		return ""
+	}
 	for _, p := range ps {
 		if t.has(p) {
 			return p.text
