@@ -240,9 +240,11 @@ func (m *Matcher) ClearKey(dst []byte, h *Holding, opt Options) (key []byte, ok 
 	field(h.SEDOL)
 	field(h.FIGI)
 	field(h.LEI)
-	if t := m.tickerKey(h); t != "" {
+	if t, ok := h.NormalTicker(); ok && t.Market != "" && t.Code != "" {
+		// tickerKey's Market+":"+Code, written without making it.
 		dst = append(dst, 'T')
-		field(t)
+		dst = binary.AppendUvarint(dst, uint64(len(t.Market)+1+len(t.Code)))
+		dst = append(append(append(dst, t.Market...), ':'), t.Code...)
 	} else {
 		dst = append(dst, 'R')
 		field(h.Ticker)

@@ -250,6 +250,9 @@ func isNull(s string) bool {
 
 // trimSpace trims ASCII spaces, tabs and the no-break space cheaply.
 func trimSpace(s string) string {
+	if n := len(s); n == 0 || s[0] > ' ' && s[0] < 0x80 && s[n-1] > ' ' && s[n-1] < 0x80 {
+		return s // most cells: nothing to trim at either end
+	}
 	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t' || s[0] == '\r' || s[0] == '\n') {
 		s = s[1:]
 	}
