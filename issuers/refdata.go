@@ -3,11 +3,12 @@ package issuers
 import (
 	"bytes"
 	"embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"path"
 	"sync"
+
+	gojson "github.com/goccy/go-json"
 )
 
 //go:generate go run ./gen -shared ../../shared/data -out refdata
@@ -43,7 +44,10 @@ var RefFiles = []string{"hkex.json", "csi300.json", "related.json", "gleif.json"
 var refFS embed.FS
 
 // refOnce decodes the embedded files, each on its own goroutine (the
-// decoding is most of a screening run's start-up).
+// decoding is most of a screening run's start-up), with goccy/go-json:
+// 1.9 ms against encoding/json's 9.2 ms for sec.json, and a screen of a
+// two-row file 70 -> 50 ms. TestEmbeddedAsEncodingJSON holds what it
+// decodes to what encoding/json decodes.
 var refOnce = sync.OnceValues(func() ([]*RefData, error) {
 	out := make([]*RefData, len(RefFiles))
 	errs := make([]error, len(RefFiles))
@@ -56,7 +60,7 @@ var refOnce = sync.OnceValues(func() ([]*RefData, error) {
 				return
 			}
 			var rd RefData
-			dec := json.NewDecoder(bytes.NewReader(b))
+			dec := gojson.NewDecoder(bytes.NewReader(b))
 			dec.DisallowUnknownFields()
 			if err := dec.Decode(&rd); err != nil {
 				errs[i] = fmt.Errorf("embedded reference data %s: %w", name, err)

@@ -1,8 +1,14 @@
 package issuers
 
 import (
+	"bytes"
+	"encoding/json"
+	"path"
+	"reflect"
 	"strings"
 	"testing"
+
+	gojson "github.com/goccy/go-json"
 )
 
 func TestDefault(t *testing.T) {
@@ -100,5 +106,41 @@ func BenchmarkLookup(b *testing.B) {
 		if len(d.Lookup("CNE100001T80")) != 1 {
 			b.Fatal("not found")
 		}
+	}
+}
+
+// The embedded files are decoded with goccy/go-json for speed: what it
+// decodes must be what encoding/json decodes, field for field, and both
+// must refuse a field RefData does not have.
+func TestEmbeddedAsEncodingJSON(t *testing.T) {
+	sets, err := Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range RefFiles {
+		b, err := refFS.ReadFile(path.Join("refdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want RefData
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(sets[i], &want) {
+			t.Errorf("%s: goccy/go-json and encoding/json decode it differently", name)
+		}
+		rows := len(want.HKEX) + len(want.CSI) + len(want.Related) + len(want.SEC)
+		if want.GLEIF == nil && rows == 0 {
+			t.Errorf("%s: no rows decoded", name)
+		}
+	}
+	bad := []byte(`{"sources":[],"hkex":[],"unknown_field":1}`)
+	var rd RefData
+	dec := gojson.NewDecoder(bytes.NewReader(bad))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&rd); err == nil {
+		t.Error("goccy/go-json took a field RefData does not have")
 	}
 }
