@@ -156,6 +156,12 @@ func NewMatcher(lists []*List, dir *issuers.Directory) *Matcher {
 	return m
 }
 
+// UseDirectory sets the issuer directory of a matcher made with
+// NewMatcher(lists, nil), so that the two can be built at the same time
+// (they take about as long at start-up; NewMatcher does not read the
+// directory). It must be called before the matcher's first use.
+func (m *Matcher) UseDirectory(dir *issuers.Directory) { m.dir = dir }
+
 func (m *Matcher) addName(idx int, kind, name string) {
 	k := issuers.NormalizeName(name)
 	if k == "" {

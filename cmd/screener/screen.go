@@ -110,10 +110,11 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	// The collector is off while the reference data and the lists load:
-	// their live heap is about 20 MB, and starting from Go's 4 MB goal
-	// it was collected nine times on the way there, a fifth of start-up's
-	// CPU. It is turned on before the matcher is built, at screenGCPercent.
+	// The collector is off while the reference data and the lists load
+	// and the matcher is built: their live heap is about 20 MB, and
+	// starting from Go's 4 MB goal it was collected nine times on the way
+	// there, a fifth of start-up's CPU. It is turned on, at
+	// screenGCPercent, before the first row is read.
 	screenGC := func() {}
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(-1)
@@ -185,11 +186,13 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 	warnListAge(stderr, lists, at, c.maxAge)
+	// The lists are indexed while the reference data is still loading.
+	m := screener.NewMatcher(lists, nil)
 	dr := <-dirc
 	if dr.err != nil {
 		return fmt.Errorf("load reference data: %w", dr.err)
 	}
-	dir := dr.dir
+	m.UseDirectory(dr.dir)
 	screenGC()
 	if st != nil {
 		if opt.Decisions, err = st.Decisions(); err != nil {
@@ -224,7 +227,7 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	rep, err := screenFilesTo(ctx, fs.Args(), lists, dir, at, opt, progress(stderr, c.quiet), stream)
+	rep, err := screenWith(ctx, fs.Args(), m, lists, at, opt, progress(stderr, c.quiet), stream)
 	if err != nil {
 		return err
 	}
@@ -273,7 +276,13 @@ func screenFiles(ctx context.Context, files []string, lists []*screener.List, di
 // out as they come (when out is not nil), so that memory stays flat.
 func screenFilesTo(ctx context.Context, files []string, lists []*screener.List, dir *issuers.Directory, at time.Time,
 	opt screener.Options, prog func(pipeline.Progress), out screener.ReportSink) (*screener.Report, error) {
-	run := pipeline.New(pipeline.Config{Matcher: screener.NewMatcher(lists, dir), Lists: lists, At: at, Options: opt,
+	return screenWith(ctx, files, screener.NewMatcher(lists, dir), lists, at, opt, prog, out)
+}
+
+// screenWith is screenFilesTo with the matcher of lists made.
+func screenWith(ctx context.Context, files []string, m *screener.Matcher, lists []*screener.List, at time.Time,
+	opt screener.Options, prog func(pipeline.Progress), out screener.ReportSink) (*screener.Report, error) {
+	run := pipeline.New(pipeline.Config{Matcher: m, Lists: lists, At: at, Options: opt,
 		Progress: prog, Serial: serialScreen, Read: readOptions})
 	if out != nil {
 		run.Stream(out)
