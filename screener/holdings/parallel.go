@@ -336,7 +336,13 @@ func (t *Table) Next() (*Chunk, error) {
 		if p := t.free.get(); cap(p) >= end {
 			ch.data = p[:end]
 		} else {
-			ch.data = make([]byte, end, max(end, chunkBytes))
+			// A chunk is a fill of chunkBytes and the part record
+			// left from the one before: with room for that part, a
+			// buffer given back serves the chunks after it (made
+			// exactly chunkBytes long, most chunks were a little
+			// longer, and 20 MB of a 1M-row screen's buffers were
+			// new memory).
+			ch.data = make([]byte, end, max(end, chunkBytes+chunkBytes/16))
 		}
 		copy(ch.data, t.buf[:end])
 		t.seq++

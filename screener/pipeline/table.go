@@ -108,7 +108,7 @@ func screenTable(ctx context.Context, t *holdings.Table, m *screener.Matcher, b 
 					if it := &r.items[i]; it.rej != nil {
 						b.Reject(*it.rej)
 					} else {
-						b.Add(*it.f)
+						b.Take(it.f)
 					}
 				}
 			}
