@@ -1,6 +1,7 @@
 package screener
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -164,7 +165,12 @@ func (a *acc) add(v decimal.Decimal) {
 }
 
 func (a *acc) total() Total {
-	v := a.dec.Add(decimal.New(a.units, -accScale))
+	var v decimal.Decimal
+	if a.dec.IsZero() {
+		v = decimal.New(a.units, -accScale) // what the Add below gives, with one allocation
+	} else {
+		v = a.dec.Add(decimal.New(a.units, -accScale))
+	}
 	if v.IsZero() {
 		v = decimal.Zero
 	}
@@ -233,11 +239,11 @@ func totals(set *accSet) []Total {
 			out = append(out, a.total())
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Key != out[j].Key {
-			return out[i].Key < out[j].Key
+	slices.SortFunc(out, func(a, b Total) int {
+		if c := strings.Compare(a.Key, b.Key); c != 0 {
+			return c
 		}
-		return out[i].Currency < out[j].Currency
+		return strings.Compare(a.Currency, b.Currency)
 	})
 	return out
 }
@@ -272,6 +278,10 @@ type Tally struct {
 	byPort *accSet
 	clear  *accSet
 	ccys   interner
+	// The accumulators AddClear added to last: rows of one portfolio
+	// and currency come one after another, and the next is added to
+	// them after two comparisons (accumulators are never dropped).
+	lastPort, lastClear *acc
 }
 
 // NewTally returns an empty tally.
@@ -283,8 +293,15 @@ func NewTally() *Tally {
 // currency (the integer form the report sums in).
 func (t *Tally) AddClear(portfolio, currency string, units int64) {
 	t.n++
-	addUnits(t.byPort, t.ccys, portfolio, currency, units)
-	addUnits(t.clear, t.ccys, string(StatusClear), currency, units)
+	if p := t.lastPort; p != nil && p.key == portfolio && p.ccy == currency {
+		p.addUnits(units)
+		t.lastClear.addUnits(units)
+		return
+	}
+	t.lastPort = find(t.byPort, t.ccys, portfolio, currency)
+	t.lastClear = find(t.clear, t.ccys, string(StatusClear), currency)
+	t.lastPort.addUnits(units)
+	t.lastClear.addUnits(units)
 }
 
 // AddClearFinding counts a finding that came out clear.
@@ -311,11 +328,6 @@ func (b *ReportBuilder) AddTally(t *Tally) {
 	}
 	mergeAccs(b.byPort, b.ccys, t.byPort)
 	mergeAccs(b.byStatus, b.ccys, t.clear)
-}
-
-// addUnits is addTotal for a value already in 1e-9 units.
-func addUnits(set *accSet, ccys interner, key, ccy string, units int64) {
-	find(set, ccys, key, ccy).addUnits(units)
 }
 
 func (a *acc) addUnits(x int64) {

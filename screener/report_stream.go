@@ -210,7 +210,11 @@ func (s *JSONSink) Close(r *Report) error {
 		s.field(",\n  \"file_columns\": ", r.FileColumns)
 	}
 	s.field(",\n  \"summary\": ", r.Summary)
-	s.field(",\n  \"totals\": ", r.Totals)
+	s.write(",\n  \"totals\": ")
+	if s.err == nil {
+		s.buf = r.Totals.AppendJSON(s.buf[:0])
+		_, s.err = s.w.Write(s.buf)
+	}
 	s.write("\n}\n")
 	if s.err == nil {
 		s.err = s.w.Flush()

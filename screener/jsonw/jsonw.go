@@ -106,11 +106,59 @@ func IntPtr(b []byte, p *int) []byte {
 // Decimal appends d as decimal.Decimal's MarshalJSON writes it.
 func Decimal(b []byte, d decimal.Decimal) []byte {
 	if decimal.MarshalJSONWithoutQuotes {
-		return append(b, d.String()...)
+		return AppendDecimal(b, d)
 	}
 	b = append(b, '"')
-	b = append(b, d.String()...)
+	b = AppendDecimal(b, d)
 	return append(b, '"')
+}
+
+// AppendDecimal appends d.String(). A coefficient of up to 15 digits and
+// a scale of up to 18 places (every amount a holdings file writes) are
+// formatted from an int64, without the two allocations of big.Int's
+// String; anything else is d.String() itself.
+func AppendDecimal(b []byte, d decimal.Decimal) []byte {
+	exp := d.Exponent()
+	// NumDigits answers from an int64 for |coefficient| <= 2^53 and
+	// counts exactly above it, so 15 digits or fewer means the
+	// coefficient is an int64 and CoefficientInt64 is exact.
+	if exp > 0 || exp < -18 || d.NumDigits() > 15 {
+		return append(b, d.String()...)
+	}
+	c := d.CoefficientInt64()
+	if exp == 0 || c == 0 {
+		return strconv.AppendInt(b, c, 10) // 0 has no sign and no point
+	}
+	var u uint64
+	if c < 0 {
+		b = append(b, '-')
+		u = uint64(-c)
+	} else {
+		u = uint64(c)
+	}
+	var buf [20]byte
+	digits := strconv.AppendUint(buf[:0], u, 10)
+	places := int(-exp)
+	// Trailing zeros of the fraction are not written.
+	frac := places
+	for frac > 0 && digits[len(digits)-1] == '0' {
+		digits = digits[:len(digits)-1]
+		frac--
+	}
+	if n := len(digits) - frac; n > 0 {
+		b = append(b, digits[:n]...)
+		digits = digits[n:]
+	} else {
+		b = append(b, '0')
+	}
+	if frac > 0 {
+		b = append(b, '.')
+		for range frac - len(digits) {
+			b = append(b, '0')
+		}
+		b = append(b, digits...)
+	}
+	return b
 }
 
 // Field appends key (its quotes, colon and the comma or brace before it,

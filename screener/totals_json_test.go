@@ -1,0 +1,48 @@
+package screener
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"github.com/screener/screener/screener/jsonw/jsonwtest"
+	"github.com/shopspring/decimal"
+)
+
+func checkTotalsJSON(t *testing.T, what string, tt Totals) {
+	t.Helper()
+	want, err := json.Marshal(tt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tt.AppendJSON([]byte("x")); !bytes.Equal(got[1:], want) || got[0] != 'x' {
+		t.Fatalf("%s: AppendJSON differs from encoding/json:\n got  %s\n want x%s", what, got, want)
+	}
+}
+
+// TestTotalsJSON holds Totals.AppendJSON to encoding/json: every field set
+// at every depth (it fails when Totals or Total gains a field the writer
+// does not write), nil and empty lists, and totals as a report sums them.
+func TestTotalsJSON(t *testing.T) {
+	var full Totals
+	full.ByPortfolio = make([]Total, 2)
+	full.ByEntry = make([]Total, 1)
+	full.ByStatus = make([]Total, 3)
+	full.ByEntryViaFunds = make([]FundExposure, 2)
+	jsonwtest.Fill(reflect.ValueOf(&full).Elem(), nil)
+	checkTotalsJSON(t, "every field set", full)
+	checkTotalsJSON(t, "zero", Totals{})
+	checkTotalsJSON(t, "empty lists", Totals{ByPortfolio: []Total{}, ByEntry: []Total{}, ByStatus: []Total{}, ByEntryViaFunds: []FundExposure{}})
+
+	b := NewReportBuilder(nil, at("2022-01-10"), Options{})
+	tl := NewTally()
+	for i, v := range []string{"0", "0.00", "-12.5", "10660191.96", "123456789012345678901234.5", "0.000000001", "1e3"} {
+		d := decimal.RequireFromString(v)
+		b.Add(Finding{Portfolio: "P<&>" + v, Currency: "USD", MarketValue: d, Status: StatusReview,
+			Entry: &EntryRef{List: "OFAC-SDN", ID: "1", Name: "A \"B\""}})
+		tl.AddClear("P"+v, "HKD", int64(i)*1_000_000_007)
+	}
+	b.AddTally(tl)
+	checkTotalsJSON(t, "a report's totals", b.Report().Totals)
+}
