@@ -125,11 +125,13 @@ func (m *memo) entry(pos uint64, key []byte) (uint32, bool) {
 
 // put stores v for key unless key is there already, too long, or the memo
 // is full; it reports whether key is in the memo afterwards.
-func (m *memo) put(key []byte, v uint32) bool {
+func (m *memo) put(key []byte, v uint32) bool { return m.putHashed(key, m.hash(key), v) }
+
+// putHashed is put of key whose hash is h.
+func (m *memo) putHashed(key []byte, h uint64, v uint32) bool {
 	if len(key) > memoMaxKey {
 		return false
 	}
-	h := maphash.Bytes(m.seed, key)
 	tag := h >> memoPosBits
 	m.mu.Lock()
 	defer m.mu.Unlock()

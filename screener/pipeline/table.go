@@ -169,17 +169,24 @@ type chunkSink struct {
 	flush func()      // sends out as a part of the chunk's result
 
 	key, ukey []byte           // the row's identity key, and with its US-person cell
+	keyHash   uint64           // key's hash, when hashed is set
+	hashed    bool             // keyHash is key's (a row of a batch)
 	ckey      []byte           // the row's Matcher.ClearKey, after clearKeyTag
+	ckeyHash  uint64           // ckey's hash, when ckeyDone and ckeyOK
+	ckeyBuf   []byte           // ckey's buffer when it is not one of ckeys
 	ckeyOK    bool             // ckey is a key (Matcher.ClearKey's ok)
 	ckeyDone  bool             // knownClear made ckey for the row Holding gets next
-	ident     screener.Holding // knownClear's identity of a row
+	ident     screener.Holding // the identity of a row whose clear key is made from its lent cells
 	rowKey    []byte           // key's buffer for a row not in a batch
 	learn     int              // what Holding teaches the memo: one of the learn* values
+	cur       *prefetched      // the row RawRow has, when it came in a batch
 
 	// The rows of the batch Prefetch was shown, in order, with their keys
-	// and hashes: RawRow takes them instead of making them again.
+	// and hashes, and the clear keys of those whose identity was new:
+	// RawRow and knownClear take them instead of making them again.
 	pre    []prefetched
 	keys   []byte // the keys of pre, one after another
+	ckeys  []byte // the clear keys of pre, one after another
 	next   int    // the first row of pre not yet given to RawRow
 	hashes []uint64
 	warmed byte // what memo.warm loaded (kept so the loads are made)
@@ -202,17 +209,36 @@ const (
 )
 
 // prefetched is one row of a batch: its line, its key in chunkSink.keys
-// and the key's hash.
+// and the key's hash; for a row whose identity was new when the batch
+// came, what Prefetch made of its clear key (clearState), the key in
+// chunkSink.ckeys and its hash.
 type prefetched struct {
-	line     int
-	from, to int
-	hash     uint64
+	line       int
+	from, to   int
+	hash       uint64
+	clear      clearState
+	cfrom, cto int
+	chash      uint64
 }
 
+// clearState is what Prefetch made of a row's clear key.
+type clearState uint8
+
+const (
+	clearNotMade  clearState = iota // the row's identity was known
+	clearMade                       // the key is in ckeys
+	clearNoKey                      // Matcher.ClearKey's ok was false
+	clearIdentity                   // the row must be decoded (Row.Identity's ok was false)
+)
+
 // Prefetch makes the keys of a batch of rows and starts the memo's loads
-// for all of them at once (see memo.warm).
+// for all of them at once (see memo.warm); then, for the rows whose
+// identity is new, their clear keys (see knownClear), and starts the loads
+// of those too. Each probe of the memo, tens of megabytes wide, is two
+// cache misses; made one row at a time they wait for memory one after
+// another, made here they overlap.
 func (s *chunkSink) Prefetch(rows []holdings.Row) {
-	s.pre, s.keys, s.next = s.pre[:0], s.keys[:0], 0
+	s.pre, s.keys, s.ckeys, s.next = s.pre[:0], s.keys[:0], s.ckeys[:0], 0
 	if s.opt.All || s.off {
 		return
 	}
@@ -225,6 +251,30 @@ func (s *chunkSink) Prefetch(rows []holdings.Row) {
 		s.hashes = append(s.hashes, h)
 	}
 	s.warmed += s.seen.rows.warm(s.hashes)
+	s.hashes = s.hashes[:0]
+	for i := range s.pre {
+		p := &s.pre[i]
+		if _, known := s.seen.rows.getHashed(s.keys[p.from:p.to], p.hash); known {
+			continue
+		}
+		if !rows[i].Identity(&s.ident) {
+			p.clear = clearIdentity
+			continue
+		}
+		from := len(s.ckeys)
+		var ok bool
+		if s.ckeys, ok = s.m.ClearKey(append(s.ckeys, clearKeyTag...), &s.ident, s.opt); !ok {
+			s.ckeys = s.ckeys[:from]
+			p.clear = clearNoKey
+			continue
+		}
+		p.clear, p.cfrom, p.cto = clearMade, from, len(s.ckeys)
+		p.chash = s.seen.rows.hash(s.ckeys[from:])
+		s.hashes = append(s.hashes, p.chash)
+	}
+	if len(s.hashes) > 0 {
+		s.warmed += s.seen.rows.warm(s.hashes)
+	}
 }
 
 func (s *chunkSink) RawRow(r holdings.Row) (bool, error) {
@@ -235,11 +285,14 @@ func (s *chunkSink) RawRow(r holdings.Row) (bool, error) {
 	var v uint32
 	var known bool
 	if s.next < len(s.pre) && s.pre[s.next].line == r.Line() {
-		p := s.pre[s.next]
+		p := &s.pre[s.next]
 		s.next++
+		s.cur = p
 		s.key = s.keys[p.from:p.to:p.to] // until the next batch
+		s.keyHash, s.hashed = p.hash, true
 		v, known = s.seen.rows.getHashed(s.key, p.hash)
 	} else {
+		s.cur, s.hashed = nil, false
 		s.rowKey = r.Key(s.rowKey[:0])
 		s.key = s.rowKey
 		v, known = s.seen.rows.get(s.key)
@@ -296,25 +349,50 @@ func (s *chunkSink) RawRow(r holdings.Row) (bool, error) {
 // clear key of the row is made (in s.ckey, s.ckeyOK), for Holding.
 func (s *chunkSink) knownClear(r holdings.Row) bool {
 	s.ckeyDone = false
-	if !r.Identity(&s.ident) {
-		return false // a reject, or a row a format fixes up: decoded as before
+	if p := s.cur; p != nil && p.clear != clearNotMade {
+		// Made by Prefetch, from the same cells.
+		switch p.clear {
+		case clearIdentity:
+			return false
+		case clearNoKey:
+			s.ckey, s.ckeyOK, s.ckeyDone = s.ckey[:0], false, true
+			return false
+		}
+		s.ckey = s.ckeys[p.cfrom:p.cto:p.cto] // until the next batch
+		s.ckeyHash, s.ckeyOK, s.ckeyDone = p.chash, true, true
+	} else {
+		// A row not in a batch (Prefetch makes the clear key of every
+		// row of its batch whose identity it did not know, and the memo
+		// forgets nothing).
+		if !r.Identity(&s.ident) {
+			return false // a reject, or a row a format fixes up: decoded as before
+		}
+		s.ckeyBuf, s.ckeyOK = s.m.ClearKey(append(s.ckeyBuf[:0], clearKeyTag...), &s.ident, s.opt)
+		s.ckey, s.ckeyDone = s.ckeyBuf, true
+		if !s.ckeyOK {
+			return false
+		}
+		s.ckeyHash = s.seen.rows.hash(s.ckey)
 	}
-	s.ckey, s.ckeyOK = s.m.ClearKey(append(s.ckey[:0], clearKeyTag...), &s.ident, s.opt)
-	s.ckeyDone = true
-	if !s.ckeyOK {
-		return false
-	}
-	if v, known := s.seen.rows.get(s.ckey); !known || v != outcomeClear {
+	if v, known := s.seen.rows.getHashed(s.ckey, s.ckeyHash); !known || v != outcomeClear {
 		return false
 	}
 	units, ok := r.MarketValueUnits()
 	if !ok {
 		return false // a number to reject, or to sum as a decimal
 	}
-	s.seen.rows.put(s.key, outcomeClear)
+	s.putKey(outcomeClear)
 	s.learn = learnNothing
 	s.tally.AddClear(r.Portfolio(), r.Currency(), units)
 	return true
+}
+
+// putKey teaches the memo the outcome of the row's identity key.
+func (s *chunkSink) putKey(v uint32) bool {
+	if s.hashed {
+		return s.seen.rows.putHashed(s.key, s.keyHash, v)
+	}
+	return s.seen.rows.put(s.key, v)
 }
 
 func (s *chunkSink) Holding(h *screener.Holding) error {
@@ -325,12 +403,16 @@ func (s *chunkSink) Holding(h *screener.Holding) error {
 		if s.ckeyDone {
 			clearKey = s.ckeyOK // made by knownClear, from the same cells
 		} else {
-			s.ckey, clearKey = s.m.ClearKey(append(s.ckey[:0], clearKeyTag...), h, s.opt)
+			s.ckeyBuf, clearKey = s.m.ClearKey(append(s.ckeyBuf[:0], clearKeyTag...), h, s.opt)
+			s.ckey = s.ckeyBuf
+			if clearKey {
+				s.ckeyHash = s.seen.rows.hash(s.ckey)
+			}
 		}
 		s.ckeyDone = false
 		if clearKey {
-			if v, known := s.seen.rows.get(s.ckey); known && v == outcomeClear {
-				s.seen.rows.put(s.key, outcomeClear)
+			if v, known := s.seen.rows.getHashed(s.ckey, s.ckeyHash); known && v == outcomeClear {
+				s.putKey(outcomeClear)
 				s.learn = learnNothing
 				s.tally.AddClearHolding(h)
 				return nil
@@ -343,13 +425,13 @@ func (s *chunkSink) Holding(h *screener.Holding) error {
 		// Clear with no basis at all: nothing but the identity cells
 		// could have made it otherwise.
 		if f.Status == screener.StatusClear && len(f.Basis) == 0 && f.Entry == nil {
-			s.seen.rows.put(s.key, outcomeClear)
+			s.putKey(outcomeClear)
 			if clearKey {
-				s.seen.rows.put(s.ckey, outcomeClear)
+				s.seen.rows.putHashed(s.ckey, s.ckeyHash, outcomeClear)
 			}
 			break
 		}
-		if !s.seen.rows.put(s.key, outcomeMatched) {
+		if !s.putKey(outcomeMatched) {
 			break // the memo is full: keep no finding nobody can find
 		}
 		fallthrough
