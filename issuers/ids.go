@@ -593,7 +593,19 @@ func CUSIPInISIN(isin string) (cusip string, ok bool) {
 // length (an empty cell, most often) is refused without building an error.
 func ValidCUSIP(s string) bool {
 	s = CleanID(s)
-	return len(s) == 9 && CheckCUSIP(s) == nil
+	if len(s) != 9 || !isDigit(s[8]) || s == "000000000" {
+		return false
+	}
+	// CheckCUSIP's shape and check digit, without its error: the CUSIP
+	// inside a US ISIN is tested on every row that has one, and a bad
+	// check digit there (the CUSIP is not one; the ISIN is fine) is not
+	// an error to report.
+	for i := range 8 {
+		if c := s[i]; !isAlnum(c) && c != '*' && c != '@' && c != '#' {
+			return false
+		}
+	}
+	return cusipCheck(s[:8]) == s[8]
 }
 
 // CUSIPFromISIN returns the CUSIP (or CINS) inside a US, CA, BM, KY or VG

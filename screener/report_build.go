@@ -167,7 +167,15 @@ func (a *acc) add(v decimal.Decimal) {
 func (a *acc) total() Total {
 	var v decimal.Decimal
 	if a.dec.IsZero() {
-		v = decimal.New(a.units, -accScale) // what the Add below gives, with one allocation
+		// The Add below with one allocation, and without the trailing
+		// zeros of the integer form (the same value; a coefficient
+		// that fits 15 digits is written without big.Int's String).
+		u, exp := a.units, int32(-accScale)
+		for exp < 0 && u%10 == 0 {
+			u /= 10
+			exp++
+		}
+		v = decimal.New(u, exp)
 	} else {
 		v = a.dec.Add(decimal.New(a.units, -accScale))
 	}

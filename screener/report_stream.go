@@ -211,8 +211,13 @@ func (s *JSONSink) Close(r *Report) error {
 	}
 	s.field(",\n  \"summary\": ", r.Summary)
 	s.write(",\n  \"totals\": ")
+	s.buf = r.Totals.appendJSON(s.buf[:0], func(b []byte) []byte {
+		if s.err == nil {
+			_, s.err = s.w.Write(b)
+		}
+		return b[:0]
+	})
 	if s.err == nil {
-		s.buf = r.Totals.AppendJSON(s.buf[:0])
 		_, s.err = s.w.Write(s.buf)
 	}
 	s.write("\n}\n")

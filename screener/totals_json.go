@@ -11,10 +11,14 @@ import (
 // portfolio and currency), and by reflection they were the larger part of
 // the serial end of a screen, after the last row. Exposure through funds,
 // seldom more than a few lines, still goes through encoding/json.
-func (t Totals) AppendJSON(b []byte) []byte {
-	b = appendTotals(append(b, `{"by_portfolio":`...), t.ByPortfolio)
-	b = appendTotals(append(b, `,"by_entry":`...), t.ByEntry)
-	b = appendTotals(append(b, `,"by_status":`...), t.ByStatus)
+func (t Totals) AppendJSON(b []byte) []byte { return t.appendJSON(b, nil) }
+
+// appendJSON is AppendJSON that hands b to flush, when set, each time it
+// passes 64 KB, and goes on appending to what flush returns.
+func (t Totals) appendJSON(b []byte, flush func([]byte) []byte) []byte {
+	b = appendTotals(append(b, `{"by_portfolio":`...), t.ByPortfolio, flush)
+	b = appendTotals(append(b, `,"by_entry":`...), t.ByEntry, flush)
+	b = appendTotals(append(b, `,"by_status":`...), t.ByStatus, flush)
 	if len(t.ByEntryViaFunds) > 0 {
 		v, err := json.Marshal(t.ByEntryViaFunds)
 		if err != nil {
@@ -25,7 +29,7 @@ func (t Totals) AppendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
-func appendTotals(b []byte, ts []Total) []byte {
+func appendTotals(b []byte, ts []Total, flush func([]byte) []byte) []byte {
 	if ts == nil {
 		return append(b, "null"...)
 	}
@@ -40,6 +44,9 @@ func appendTotals(b []byte, ts []Total) []byte {
 		b = jsonw.Int(append(b, `,"positions":`...), t.Positions)
 		b = jsonw.Decimal(append(b, `,"market_value":`...), t.MarketValue)
 		b = append(b, '}')
+		if flush != nil && len(b) >= 64<<10 {
+			b = flush(b)
+		}
 	}
 	return append(b, ']')
 }

@@ -3,6 +3,7 @@ package screener
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -45,4 +46,26 @@ func TestTotalsJSON(t *testing.T) {
 	}
 	b.AddTally(tl)
 	checkTotalsJSON(t, "a report's totals", b.Report().Totals)
+}
+
+// TestTotalsJSONInParts: written in parts of 64 KB (as JSONSink writes
+// the totals of thousands of portfolios), the totals are the same bytes.
+func TestTotalsJSONInParts(t *testing.T) {
+	var tt Totals
+	for i := range 5000 {
+		tt.ByPortfolio = append(tt.ByPortfolio, Total{Key: fmt.Sprintf("Portfolio %d", i), Currency: "USD", Positions: i,
+			MarketValue: decimal.New(int64(i)*123456789, -4)})
+	}
+	var out []byte
+	parts := 0
+	rest := tt.appendJSON(nil, func(b []byte) []byte {
+		parts++
+		out = append(out, b...)
+		return b[:0]
+	})
+	out = append(out, rest...)
+	if want := tt.AppendJSON(nil); !bytes.Equal(out, want) || parts < 2 {
+		t.Fatalf("in %d parts, %d bytes; whole, %d bytes", parts, len(out), len(want))
+	}
+	checkTotalsJSON(t, "5,000 portfolios", tt)
 }
