@@ -5,8 +5,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"io"
+	"math/bits"
 	"os"
-	"strings"
 	"sync"
 	"unsafe"
 
@@ -469,16 +469,51 @@ func (l *lineSplitter) next() ([]byte, bool) {
 	return nil, false
 }
 
-// split appends the cells of rec to dst.
+// split appends the cells of rec to dst. It reads rec eight bytes at a
+// time and finds the separators of a word at once: cells are short (a
+// row of a holdings file is a dozen cells in a hundred bytes), and a
+// search per cell spent more on starting than on searching.
 func split(dst []string, rec string, comma byte) []string {
-	for {
-		i := strings.IndexByte(rec, comma)
-		if i < 0 {
-			return append(dst, rec)
+	b := unsafe.Slice(unsafe.StringData(rec), len(rec))
+	pat := swarOnes * uint64(comma)
+	start, i := 0, 0
+	for ; i+8 <= len(b); i += 8 {
+		for m := swarZeros(binary.LittleEndian.Uint64(b[i:]) ^ pat); m != 0; m &= m - 1 {
+			j := i + bits.TrailingZeros64(m)>>3
+			dst = append(dst, rec[start:j])
+			start = j + 1
 		}
-		dst = append(dst, rec[:i])
-		rec = rec[i+1:]
 	}
+	if i < len(b) && len(b) >= 8 {
+		// The last bytes: the word that ends rec, less those done.
+		off := len(b) - 8
+		m := swarZeros(binary.LittleEndian.Uint64(b[off:])^pat) &^ (1<<(8*(i-off)) - 1)
+		for ; m != 0; m &= m - 1 {
+			j := off + bits.TrailingZeros64(m)>>3
+			dst = append(dst, rec[start:j])
+			start = j + 1
+		}
+		return append(dst, rec[start:])
+	}
+	for ; i < len(b); i++ {
+		if b[i] == comma {
+			dst = append(dst, rec[start:i])
+			start = i + 1
+		}
+	}
+	return append(dst, rec[start:])
+}
+
+const (
+	swarOnes = 0x0101010101010101
+	swarLow7 = 0x7F7F7F7F7F7F7F7F
+)
+
+// swarZeros returns the top bit of each byte of x that is zero, exactly:
+// adding 0x7F to a byte's low seven bits carries into its top bit unless
+// they are all zero, and never into the next byte.
+func swarZeros(x uint64) uint64 {
+	return ^((x&swarLow7 + swarLow7) | x | swarLow7)
 }
 
 // own returns the last record read with cells of its own, which outlive

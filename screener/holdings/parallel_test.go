@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -331,4 +332,20 @@ func TestChunkedTableDeclinesFIFO(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("OpenTable blocked on a FIFO")
 	}
+}
+
+// FuzzSplit holds split, which reads a word at a time, to strings.Split.
+func FuzzSplit(f *testing.F) {
+	for _, s := range []string{"", ",", "a", "a,b", "abcdefgh,", ",abcdefgh", "abcdefg,h", "0123456,89abcdef,,x",
+		"Global Div 3345,yes,,ZFH,New York Stock Exchange,FUJIAN INSURANCE PLC,22506,473.66,10660191.96,USD,Equity"} {
+		f.Add(s, byte(','))
+	}
+	f.Add("a;b;;c\x80;", byte(';'))
+	f.Fuzz(func(t *testing.T, s string, comma byte) {
+		got := split([]string{"kept"}, s, comma)
+		want := append([]string{"kept"}, strings.Split(s, string([]byte{comma}))...)
+		if !slices.Equal(got, want) {
+			t.Fatalf("split(%q, %q) = %q, want %q", s, comma, got, want)
+		}
+	})
 }
