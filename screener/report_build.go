@@ -22,6 +22,9 @@ type ReportBuilder struct {
 	byStatus *accSet
 	viaFunds *fundAccs
 	ccys     interner
+	// entryKeys are the keys of the listed entities' totals, by the
+	// EntryRef findings point to.
+	entryKeys map[*EntryRef]entryKey
 }
 
 // NewReportBuilder starts a report as of at over lists.
@@ -93,7 +96,7 @@ func (b *ReportBuilder) Take(f *Finding) {
 		b.viaFunds.add(f)
 	}
 	if f.Entry != nil && f.Status != StatusClear && !viaFund(f) {
-		addTotal(b.byEntry, b.ccys, f.Entry.List+"/"+f.Entry.ID+" "+f.Entry.Name, f.Currency, f.MarketValue)
+		addTotal(b.byEntry, b.ccys, b.entryKey(f.Entry), f.Currency, f.MarketValue)
 	}
 	if f.Status != StatusClear || b.all {
 		if f.Basis == nil {
@@ -110,6 +113,28 @@ func (b *ReportBuilder) Take(f *Finding) {
 		}
 		b.r.Findings = append(b.r.Findings, *f)
 	}
+}
+
+// entryKey is the key of e's totals. The findings of rows of one
+// security share their EntryRef (a parallel screen copies them from the
+// first such row's finding), so the key is made once per EntryRef.
+func (b *ReportBuilder) entryKey(e *EntryRef) string {
+	if k, ok := b.entryKeys[e]; ok && k.ref == *e {
+		return k.key
+	}
+	k := e.List + "/" + e.ID + " " + e.Name
+	if b.entryKeys == nil {
+		b.entryKeys = map[*EntryRef]entryKey{}
+	}
+	if len(b.entryKeys) < 4096 {
+		b.entryKeys[e] = entryKey{ref: *e, key: k}
+	}
+	return k
+}
+
+type entryKey struct {
+	ref EntryRef // what the key was made of (an EntryRef can be changed)
+	key string
 }
 
 // Reject counts one row the reader could not use.

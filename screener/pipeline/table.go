@@ -64,6 +64,10 @@ func screenTable(ctx context.Context, t *holdings.Table, m *screener.Matcher, b 
 
 	memo := getSeen()
 	defer putSeen(memo)
+	// The items of results the merge is done with are used again for
+	// later chunks: findings are copied into them by value, and no
+	// finding is made on the heap for a row.
+	parts := make(itemLists, 2*workers+4)
 	tallies := make([]*screener.Tally, workers)
 	var wg sync.WaitGroup
 	for i := range workers {
@@ -73,13 +77,13 @@ func screenTable(ctx context.Context, t *holdings.Table, m *screener.Matcher, b 
 		go func() {
 			defer wg.Done()
 			for ch := range jobs {
-				s.out = nil
+				s.out = parts.get()
 				// A chunk with many findings or rejected rows (the
 				// tail after a quote that never closes has one per
 				// line) is sent in parts, so memory stays bounded.
 				s.flush = func() {
 					results <- result{seq: ch.Seq, items: s.out}
-					s.out = nil
+					s.out = parts.get()
 				}
 				size := ch.Size()
 				n, err := ch.Read(s)
@@ -108,10 +112,11 @@ func screenTable(ctx context.Context, t *holdings.Table, m *screener.Matcher, b 
 					if it := &r.items[i]; it.rej != nil {
 						b.Reject(*it.rej)
 					} else {
-						b.Take(it.f)
+						b.Take(&it.f) // which keeps no pointer to it
 					}
 				}
 			}
+			parts.put(r.items)
 			if !r.final {
 				continue
 			}
@@ -450,8 +455,10 @@ func (s *chunkSink) add(f *screener.Finding) {
 		s.tally.AddClearFinding(f)
 		return
 	}
-	g := *f
-	s.push(chunkItem{f: &g})
+	s.out = append(s.out, chunkItem{f: *f})
+	if len(s.out) >= maxPart {
+		s.flush()
+	}
 }
 
 // maxPart is the most items a chunk's result holds before it is sent.
@@ -471,10 +478,36 @@ func (s *chunkSink) Reject(e *screener.ParseError) error {
 	return nil
 }
 
-// chunkItem is a finding to report or a rejected row.
+// chunkItem is a finding to report or (rej set) a rejected row.
 type chunkItem struct {
-	f   *screener.Finding
+	f   screener.Finding
 	rej *screener.ParseError
+}
+
+// itemLists keeps the item lists of chunk results the merge is done
+// with, for the workers to fill again.
+type itemLists chan []chunkItem
+
+// get returns an empty list, one given back when there is one.
+func (l itemLists) get() []chunkItem {
+	select {
+	case items := <-l:
+		return items
+	default:
+		return nil
+	}
+}
+
+// put gives items back, emptied (so they keep nothing alive).
+func (l itemLists) put(items []chunkItem) {
+	if cap(items) == 0 {
+		return
+	}
+	clear(items)
+	select {
+	case l <- items[:0]:
+	default:
+	}
 }
 
 // clearKeyTag starts the Matcher.ClearKey keys kept in seen.rows beside
