@@ -311,11 +311,13 @@ type Tally struct {
 	byPort *accSet
 	clear  *accSet
 	ccys   interner
-	// The accumulators AddClear added to last: rows of one portfolio
-	// and currency come one after another, and the next is added to
-	// them after two comparisons (accumulators are never dropped).
-	lastPort, lastClear *acc
+	// The accumulators AddClear added to for the portfolio of its last
+	// row, one pair per currency: rows of an account come one after
+	// another, in a few currencies (accumulators are never dropped).
+	cur []tallyPair
 }
+
+type tallyPair struct{ port, clear *acc }
 
 // NewTally returns an empty tally.
 func NewTally() *Tally {
@@ -326,15 +328,20 @@ func NewTally() *Tally {
 // currency (the integer form the report sums in).
 func (t *Tally) AddClear(portfolio, currency string, units int64) {
 	t.n++
-	if p := t.lastPort; p != nil && p.key == portfolio && p.ccy == currency {
-		p.addUnits(units)
-		t.lastClear.addUnits(units)
-		return
+	if len(t.cur) > 0 && t.cur[0].port.key != portfolio {
+		t.cur = t.cur[:0]
 	}
-	t.lastPort = find(t.byPort, t.ccys, portfolio, currency)
-	t.lastClear = find(t.clear, t.ccys, string(StatusClear), currency)
-	t.lastPort.addUnits(units)
-	t.lastClear.addUnits(units)
+	for i := range t.cur {
+		if p := &t.cur[i]; p.port.ccy == currency {
+			p.port.addUnits(units)
+			p.clear.addUnits(units)
+			return
+		}
+	}
+	p := tallyPair{find(t.byPort, t.ccys, portfolio, currency), find(t.clear, t.ccys, string(StatusClear), currency)}
+	t.cur = append(t.cur, p)
+	p.port.addUnits(units)
+	p.clear.addUnits(units)
 }
 
 // AddClearFinding counts a finding that came out clear.

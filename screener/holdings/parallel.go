@@ -83,26 +83,38 @@ var identity = [...]field{fName, fIssuer, fISIN, fCUSIP, fSEDOL, fFIGI, fLEI, fT
 // within any table: the key starts with which identity columns the table
 // has.
 func (r Row) Key(dst []byte) []byte {
-	var mask uint16
-	for i, f := range identity {
-		if r.c.idx[f] >= 0 {
-			mask |= 1 << i
-		}
-	}
-	dst = binary.LittleEndian.AppendUint16(dst, mask)
-	for _, f := range identity {
-		i := r.c.idx[f]
-		if i < 0 {
-			continue
-		}
+	k := r.c.keyPlan()
+	dst = binary.LittleEndian.AppendUint16(dst, k.mask)
+	for _, i := range k.cols {
 		v := ""
-		if i < len(r.rec) {
+		if int(i) < len(r.rec) {
 			v = r.rec[i]
 		}
 		dst = binary.AppendUvarint(dst, uint64(len(v)))
 		dst = append(dst, v...)
 	}
 	return dst
+}
+
+// keyPlan is what Key reads of a table: the mask of its identity columns
+// and their indexes, in the order of identity.
+type keyPlan struct {
+	mask uint16
+	cols []int
+}
+
+// keyPlan returns the table's key plan, made once (the table's columns
+// are settled before its rows are read; the workers share it).
+func (c *columns) keyPlan() *keyPlan {
+	c.keyOnce.Do(func() {
+		for i, f := range identity {
+			if c.idx[f] >= 0 {
+				c.key.mask |= 1 << i
+				c.key.cols = append(c.key.cols, c.idx[f])
+			}
+		}
+	})
+	return &c.key
 }
 
 // Identity fills h with what decoding takes from the row's identity and
@@ -135,17 +147,35 @@ func (r Row) Currency() string { return r.c.cell(r.rec, fCurrency) }
 // weight) as decoding would and returns the market value in units of 1e-9
 // (0 when the row has none). ok is false when any number would be rejected
 // or does not fit that integer form: the row must then be decoded.
+//
+// It is called on nearly every row of a large file, and most cells are
+// plain digits with a point: those are read here in one loop each, and
+// any other cell as decoding reads it (scanNumber).
 func (r Row) MarketValueUnits() (units int64, ok bool) {
+	point := byte('.')
+	if r.c.european {
+		point = ','
+	}
 	for _, f := range [...]field{fQuantity, fPrice, fWeight} {
-		if r.c.idx[f] < 0 {
+		i := r.c.idx[f]
+		if i < 0 {
 			continue
+		}
+		if i < len(r.rec) && isPlain(r.rec[i], point) {
+			continue // what scanNumber reads with no error
 		}
 		if _, _, err := scanNumber(r.c.cell(r.rec, f), r.c.european); err != nil {
 			return 0, false
 		}
 	}
-	if r.c.idx[fMarketValue] < 0 {
+	i := r.c.idx[fMarketValue]
+	if i < 0 {
 		return 0, true
+	}
+	if i < len(r.rec) {
+		if u, plain, ok := plainUnits(r.rec[i], point); plain {
+			return u, ok
+		}
 	}
 	n, has, err := scanNumber(r.c.cell(r.rec, fMarketValue), r.c.european)
 	if err != nil {
@@ -156,6 +186,65 @@ func (r Row) MarketValueUnits() (units int64, ok bool) {
 	}
 	return n.Units()
 }
+
+// isPlain reports whether scanPlain reads s: at most 18 bytes, ASCII
+// digits with at most one point, and a digit.
+func isPlain(s string, point byte) bool {
+	if len(s) == 0 || len(s) > 18 {
+		return false
+	}
+	seenPoint, digit := false, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c == point && !seenPoint:
+			seenPoint = true
+		default:
+			return false
+		}
+	}
+	return digit
+}
+
+// plainUnits is scanPlain(s) and Units in one loop: plain is false when
+// scanPlain would not read s; ok is Units' ok.
+func plainUnits(s string, point byte) (units int64, plain, ok bool) {
+	if len(s) == 0 || len(s) > 18 {
+		return 0, false, false
+	}
+	var v uint64
+	scale, seenPoint, digit := 0, false, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			v = v*10 + uint64(c-'0')
+			digit = true
+			if seenPoint {
+				scale++
+			}
+		case c == point && !seenPoint:
+			seenPoint = true
+		default:
+			return 0, false, false
+		}
+	}
+	if !digit {
+		return 0, false, false
+	}
+	// 18 bytes hold at most 18 digits: Units' digit limit holds.
+	if scale > 9 {
+		return 0, true, false
+	}
+	m := uint64(pow10[9-scale])
+	if v > (1<<62)/m {
+		return 0, true, false
+	}
+	return int64(v * m), true, true
+}
+
+// pow10 are the powers of ten up to 1e9.
+var pow10 = [...]int64{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000}
 
 // Table is a plain table file (the "csv" format in UTF-8, which ReadFile
 // reads without transcoding) opened for reading on several goroutines:

@@ -349,3 +349,52 @@ func FuzzSplit(f *testing.F) {
 		}
 	})
 }
+
+// unitsByGrammar is MarketValueUnits as it was written before its plain
+// cells had a loop of their own: every cell through scanNumber.
+func unitsByGrammar(r Row) (int64, bool) {
+	for _, f := range [...]field{fQuantity, fPrice, fWeight} {
+		if r.c.idx[f] < 0 {
+			continue
+		}
+		if _, _, err := scanNumber(r.c.cell(r.rec, f), r.c.european); err != nil {
+			return 0, false
+		}
+	}
+	if r.c.idx[fMarketValue] < 0 {
+		return 0, true
+	}
+	n, has, err := scanNumber(r.c.cell(r.rec, fMarketValue), r.c.european)
+	if err != nil {
+		return 0, false
+	}
+	if !has {
+		return 0, true
+	}
+	return n.Units()
+}
+
+// FuzzMarketValueUnits holds MarketValueUnits to scanNumber and Units on
+// any cells, in both number conventions.
+func FuzzMarketValueUnits(f *testing.F) {
+	for _, c := range [][3]string{{"22506", "473.66", "10660191.96"}, {"1", ".5", "5."}, {"", "-", "n/a"},
+		{"1,234.5", "(12)", "4.15%"}, {"123456789012345678", "0.0000000001", "9999999999.999999"},
+		{"1.2.3", "#VALUE!", "12O00"}, {" 7 ", "7", "  "}, {"00000000000000000001", "1", "4611686018.427387904"}} {
+		f.Add(c[0], c[1], c[2], false)
+		f.Add(c[0], c[1], c[2], true)
+	}
+	header := []string{"portfolio", "name", "quantity", "price", "market_value", "currency"}
+	f.Fuzz(func(t *testing.T, q, p, mv string, european bool) {
+		c, err := newColumns("h.csv", 1, header)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.european = european
+		r := Row{c: c, rec: []string{"A", "B", q, p, mv, "USD"}, line: 2}
+		gu, gok := r.MarketValueUnits()
+		wu, wok := unitsByGrammar(r)
+		if gu != wu || gok != wok {
+			t.Fatalf("MarketValueUnits(%q, %q, %q, european %v) = %d, %v; by the grammar %d, %v", q, p, mv, european, gu, gok, wu, wok)
+		}
+	})
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/screener/screener/issuers"
@@ -131,6 +132,9 @@ type columns struct {
 	fix func(h *screener.Holding, rec []string) *screener.ParseError
 	// uses says what each column was used as, for the report.
 	uses []ColumnUse
+	// key is what Row.Key reads, made on first use.
+	key     keyPlan
+	keyOnce sync.Once
 }
 
 // newColumns maps header (found at line of file) by its words alone; see
