@@ -53,6 +53,42 @@ func CleanID(s string) string {
 	return strings.TrimSpace(b.String())
 }
 
+// IsCleanID reports that CleanID(s) == s, in one pass over s and without
+// building anything: no byte of s is a control byte or outside ASCII, and
+// it neither starts nor ends with a space. It says false for any string
+// with a byte outside ASCII, which CleanID may leave as it is: a caller
+// then cleans it, to the same result.
+func IsCleanID(s string) bool { return isClean(s, &idDirty) }
+
+// IsCleanIDUpper reports that CleanIDUpper(s) == s: IsCleanID, and no
+// lower-case letter.
+func IsCleanIDUpper(s string) bool { return isClean(s, &idDirtyUpper) }
+
+func isClean(s string, dirty *[256]bool) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if dirty[s[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// The bytes CleanID changes wherever they are (idDirty), and those
+// CleanIDUpper changes (idDirtyUpper).
+var idDirty, idDirtyUpper = func() (d, u [256]bool) {
+	for c := range 256 {
+		d[c] = c >= utf8.RuneSelf || c < ' ' || c == 0x7f
+		u[c] = d[c] || c >= 'a' && c <= 'z'
+	}
+	return d, u
+}()
+
 // CleanIDUpper is CleanID in capitals, as identifiers are compared.
 func CleanIDUpper(s string) string {
 	s = CleanID(s)

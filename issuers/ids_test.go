@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/screener/screener/screener/shareddata"
 )
@@ -552,9 +553,10 @@ func TestSameCUSIPIssuer(t *testing.T) {
 
 // FuzzQuietChecks holds the error-free checks the matcher calls on every
 // row to the checks that say why: CUSIPInISIN answers as CUSIPFromISIN
-// does, ValidCUSIP as CheckCUSIP.
+// does, ValidCUSIP as CheckCUSIP, IsCleanID and IsCleanIDUpper as
+// comparing CleanID and CleanIDUpper with their input.
 func FuzzQuietChecks(f *testing.F) {
-	for _, s := range []string{"US0378331005", "CNE1000002V2", "KYG2353WAA92", "USG2353WAB75", "", " US0378331005 ", "us0378331005", "037833100", "G2353WAA9", "00000000000"} {
+	for _, s := range []string{"US0378331005", "CNE1000002V2", "KYG2353WAA92", "USG2353WAB75", "", " US0378331005 ", "us0378331005", "037833100", "G2353WAA9", "00000000000", "9 4 1", "\u200b941", "ＨＫ", "a\x7f", "\t1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -565,6 +567,15 @@ func FuzzQuietChecks(f *testing.F) {
 		}
 		if ValidCUSIP(s) != (CheckCUSIP(s) == nil) {
 			t.Fatalf("ValidCUSIP(%q) = %v, CheckCUSIP = %v", s, ValidCUSIP(s), CheckCUSIP(s))
+		}
+		// Sound always, and exact on ASCII (a string with other bytes
+		// is cleaned even if CleanID would leave it as it is).
+		ascii := !strings.ContainsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf })
+		if c := CleanID(s) == s; IsCleanID(s) && !c || ascii && IsCleanID(s) != c {
+			t.Fatalf("IsCleanID(%q) = %v; CleanID = %q", s, IsCleanID(s), CleanID(s))
+		}
+		if c := CleanIDUpper(s) == s; IsCleanIDUpper(s) && !c || ascii && IsCleanIDUpper(s) != c {
+			t.Fatalf("IsCleanIDUpper(%q) = %v; CleanIDUpper = %q", s, IsCleanIDUpper(s), CleanIDUpper(s))
 		}
 	})
 }

@@ -208,7 +208,7 @@ type hit struct {
 // look-through.
 func (m *Matcher) Match(h *Holding, at time.Time, opt Options) Finding {
 	h = cleanIDs(h)
-	f := m.MatchDirect(h, at, opt)
+	f := m.matchDirect(h, at, opt)
 	if lt := opt.funds(m); lt != nil {
 		f = lt.LookThrough(m, h, f, at, opt)
 	}
@@ -270,7 +270,11 @@ func (m *Matcher) ClearKey(dst []byte, h *Holding, opt Options) (key []byte, ok 
 // MatchDirect is Match without fund look-through: the holding's own
 // identifiers, issuer and name only.
 func (m *Matcher) MatchDirect(h *Holding, at time.Time, opt Options) Finding {
-	h = cleanIDs(h)
+	return m.matchDirect(cleanIDs(h), at, opt)
+}
+
+// matchDirect is MatchDirect of a holding cleanIDs returned.
+func (m *Matcher) matchDirect(h *Holding, at time.Time, opt Options) Finding {
 	us := h.USPerson
 	if us == USPersonUnknown {
 		us = opt.USPerson
@@ -306,10 +310,9 @@ func (m *Matcher) MatchDirect(h *Holding, at time.Time, opt Options) Finding {
 // positions, queries) is matched on what the identifier says, not on the
 // invisible characters a copy and paste left in it.
 func cleanIDs(h *Holding) *Holding {
-	if issuers.CleanIDUpper(h.ISIN) == h.ISIN && issuers.CleanIDUpper(h.CUSIP) == h.CUSIP &&
-		issuers.CleanIDUpper(h.SEDOL) == h.SEDOL && issuers.CleanIDUpper(h.FIGI) == h.FIGI &&
-		issuers.CleanIDUpper(h.LEI) == h.LEI && issuers.CleanID(h.Ticker) == h.Ticker &&
-		issuers.CleanID(h.Exchange) == h.Exchange {
+	if issuers.IsCleanIDUpper(h.ISIN) && issuers.IsCleanIDUpper(h.CUSIP) && issuers.IsCleanIDUpper(h.SEDOL) &&
+		issuers.IsCleanIDUpper(h.FIGI) && issuers.IsCleanIDUpper(h.LEI) && issuers.IsCleanID(h.Ticker) &&
+		issuers.IsCleanID(h.Exchange) {
 		return h
 	}
 	c := *h
@@ -838,14 +841,17 @@ func (m *Matcher) exactName(name, what string) []hit {
 	var hits []hit
 	// The calibrated exact tier: equal normalised names whose legal forms
 	// agree (issuers.NameIndex.Exact; a bare brand or alias never equals a
-	// legal name). byName tells which of the entry's names it was.
-	exact := m.names.Exact(name)
+	// legal name). byName tells which of the entry's names it was (and
+	// when it has none, the index is not asked).
 	var refs []nameRef
-	for _, r := range m.byName[k] {
-		for _, e := range exact {
-			if e.Key == strconv.Itoa(r.idx) {
-				refs = append(refs, r)
-				break
+	if byName := m.byName[k]; len(byName) > 0 {
+		exact := m.names.Exact(name)
+		for _, r := range byName {
+			for _, e := range exact {
+				if e.Key == strconv.Itoa(r.idx) {
+					refs = append(refs, r)
+					break
+				}
 			}
 		}
 	}
@@ -914,7 +920,7 @@ func (m *Matcher) viaName(h *Holding, strong bool) []hit {
 	if done {
 		return sim
 	}
-	sim = append(append([]hit(nil), memo.hits...), m.similar(name, fmt.Sprintf("security name %q", name))...)
+	sim = append(append([]hit(nil), memo.hits...), m.similar(name, func() string { return fmt.Sprintf("security name %q", name) })...)
 	m.mu.Lock()
 	memo.sim, memo.simDone = sim, true
 	m.mu.Unlock()
@@ -943,7 +949,7 @@ func (m *Matcher) nameHits(name string, bond bool) *nameMemo {
 				evidence: fmt.Sprintf("bond %q → issuer short name %q → %s %q of %s (a short name is not an issuer: review)", name, short, r.kind, r.name, m.label(r.idx))})
 		}
 		if len(memo.hits) == 0 {
-			memo.hits = m.similar(short, fmt.Sprintf("bond %q → issuer short name %q", name, short))
+			memo.hits = m.similar(short, func() string { return fmt.Sprintf("bond %q → issuer short name %q", name, short) })
 		}
 		return memo
 	}
@@ -991,7 +997,7 @@ func (m *Matcher) tickerKey(h *Holding) string {
 }
 
 // similar is the fuzzy last resort: a review signal only, never a hit.
-func (m *Matcher) similar(name, what string) []hit {
+func (m *Matcher) similar(name string, describe func() string) []hit {
 	m.mu.Lock()
 	res, ok := m.cache[name]
 	m.mu.Unlock()
@@ -1005,9 +1011,13 @@ func (m *Matcher) similar(name, what string) []hit {
 		m.mu.Unlock()
 	}
 	var hits []hit
+	what := ""
 	for _, r := range res {
 		if r.Score < issuers.ReviewThreshold {
 			continue
+		}
+		if what == "" {
+			what = describe() // the evidence's start, for a hit only
 		}
 		var idx int
 		fmt.Sscan(r.Key, &idx)
