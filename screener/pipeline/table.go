@@ -213,14 +213,16 @@ const (
 	learnTemplate
 )
 
-// prefetched is one row of a batch: its line, its key in chunkSink.keys
-// and the key's hash; for a row whose identity was new when the batch
-// came, what Prefetch made of its clear key (clearState), the key in
-// chunkSink.ckeys and its hash.
+// prefetched is one row of a batch: its line, its key in chunkSink.keys,
+// the key's hash and what the memo said of it when Prefetch asked; for a
+// row whose identity was new then, what Prefetch made of its clear key
+// (clearState), the key in chunkSink.ckeys and its hash.
 type prefetched struct {
 	line       int
 	from, to   int
 	hash       uint64
+	known      bool   // the memo knew the key when Prefetch asked
+	value      uint32 // its value then
 	clear      clearState
 	cfrom, cto int
 	chash      uint64
@@ -259,7 +261,8 @@ func (s *chunkSink) Prefetch(rows []holdings.Row) {
 	s.hashes = s.hashes[:0]
 	for i := range s.pre {
 		p := &s.pre[i]
-		if _, known := s.seen.rows.getHashed(s.keys[p.from:p.to], p.hash); known {
+		if v, known := s.seen.rows.getHashed(s.keys[p.from:p.to], p.hash); known {
+			p.known, p.value = true, v
 			continue
 		}
 		if !rows[i].Identity(&s.ident) {
@@ -295,7 +298,13 @@ func (s *chunkSink) RawRow(r holdings.Row) (bool, error) {
 		s.cur = p
 		s.key = s.keys[p.from:p.to:p.to] // until the next batch
 		s.keyHash, s.hashed = p.hash, true
-		v, known = s.seen.rows.getHashed(s.key, p.hash)
+		if p.known {
+			// The memo forgets nothing and changes no value: what
+			// Prefetch found holds.
+			v, known = p.value, true
+		} else {
+			v, known = s.seen.rows.getHashed(s.key, p.hash)
+		}
 	} else {
 		s.cur, s.hashed = nil, false
 		s.rowKey = r.Key(s.rowKey[:0])
