@@ -684,10 +684,22 @@ func batchLoop(l *lineSplitter, c *columns, s PrefetchSink, lineOff int) (int, e
 // as soon as Read returns.
 func (ch *Chunk) Release() {
 	if ch.data != nil {
+		if PoisonReleased {
+			b := ch.data[:cap(ch.data)]
+			for i := range b {
+				b[i] = 0xFF
+			}
+		}
 		ch.t.free.put(ch.data)
 		ch.data = nil
 	}
 }
+
+// PoisonReleased, set by tests, fills a chunk's buffer with 0xFF bytes
+// when the chunk is released: a cell that a row, a finding or a memo kept
+// from the chunk without a copy then reads as garbage, and the report
+// differs from the one-row path's.
+var PoisonReleased bool
 
 // freeList keeps the chunk buffers of a table for reuse. A sync.Pool is
 // emptied by every garbage collection, dozens in a large file, and each

@@ -15,6 +15,7 @@ import (
 
 	"github.com/screener/screener/issuers"
 	"github.com/screener/screener/screener"
+	"github.com/screener/screener/screener/holdings"
 	"github.com/screener/screener/screener/report/reporttest"
 	"github.com/screener/screener/screener/shareddata"
 )
@@ -27,6 +28,8 @@ import (
 // a copy would show another chunk's bytes.
 func TestParallelKeepsNoBorrowedCell(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	holdings.PoisonReleased = true
+	defer func() { holdings.PoisonReleased = false }()
 	path := filepath.Join(t.TempDir(), "many-chunks.csv")
 	var b bytes.Buffer
 	b.WriteString("portfolio,us_person,isin,ticker,exchange,name,quantity,price,market_value,currency,asset_class\n")
@@ -48,6 +51,55 @@ func TestParallelKeepsNoBorrowedCell(t *testing.T) {
 	fast := sameAsOneRow(t, path)
 	if n := bytes.Count(fast, []byte(`"status":"prohibited`)); n < 1000 {
 		t.Fatalf("only %d prohibited findings: the file does not exercise findings made from templates", n)
+	}
+}
+
+// TestParallelMatchesNewIdentitiesInPlace: a row whose security is new is
+// matched from its lent cells (chunkSink.knownClear) and, when clear, is
+// never decoded or copied. The file has tens of thousands of securities,
+// each written several ways and seen again chunks later, with names near
+// listed ones, bonds and exchange names; its chunks are poisoned when
+// released, so a memo of the matcher that kept a cell without a copy
+// would change a later row's finding, and the report would differ from
+// the one-row path's.
+func TestParallelMatchesNewIdentitiesInPlace(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	holdings.PoisonReleased = true
+	defer func() { holdings.PoisonReleased = false }()
+	path := filepath.Join(t.TempDir(), "new-identities.csv")
+	var b bytes.Buffer
+	b.WriteString("portfolio,us_person,isin,ticker,exchange,name,quantity,price,market_value,currency,asset_class\n")
+	words := []string{"PACIFIC", "CHINA MOBILE", "HIKVISION", "GOLDEN", "SUGON", "HARBOR", "CNOOC", "ATLAS"}
+	more := strings.Fields("TELECOM DIGITAL INFORMATION ENERGY POWER RAILWAY MINING FOODS MOTORS SHIPPING BANK " +
+		"CHEMICAL SOFTWARE MEDICAL NETWORK LOGISTICS INSURANCE AEROSPACE CONSUMER TECHNOLOGY")
+	forms := []string{"LTD", "HOLDINGS", "CO LTD-H", "GROUP", "INC"}
+	for i := range 150000 {
+		n := (i * 7919) % 30000 // each security comes back chunks later
+		first, second := words[n%len(words)], more[n/len(words)%len(more)]
+		name := fmt.Sprintf("%s %s %s", first, second, forms[n/len(words)/len(more)%len(forms)])
+		class := "Equity"
+		if n%9 == 0 {
+			name, class = fmt.Sprintf("%s %s 4.375 05/02/%02d", first, second, 28+n%10), "Fixed Income"
+		}
+		var ticker string
+		switch i % 4 {
+		case 0:
+			ticker = fmt.Sprintf("%d HK,", 8000+n%1999)
+		case 1:
+			ticker = fmt.Sprintf("%04d.HK,", 8000+n%1999)
+		case 2:
+			ticker = fmt.Sprintf("%d,Hong Kong Exchanges And Clearing Ltd", 8000+n%1999)
+		default:
+			ticker = ","
+		}
+		fmt.Fprintf(&b, "P%d,%s,,%s,%s,%d,1.5,%d.5,HKD,%s\n", i/50, []string{"yes", "no", ""}[i%3], ticker, name, 10+i%90, 15+i%90, class)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rep := sameAsOneRow(t, path)
+	if n := bytes.Count(rep, []byte(`"status":"review"`)); n < 100 {
+		t.Fatalf("only %d review findings: the names near listed ones are not exercised", n)
 	}
 }
 

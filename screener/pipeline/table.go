@@ -173,18 +173,19 @@ type chunkSink struct {
 	out   []chunkItem // findings to report and rejected rows, in order
 	flush func()      // sends out as a part of the chunk's result
 
-	key, ukey []byte           // the row's identity key, and with its US-person cell
-	keyHash   uint64           // key's hash, when hashed is set
-	hashed    bool             // keyHash is key's (a row of a batch)
-	ckey      []byte           // the row's Matcher.ClearKey, after clearKeyTag
-	ckeyHash  uint64           // ckey's hash, when ckeyDone and ckeyOK
-	ckeyBuf   []byte           // ckey's buffer when it is not one of ckeys
-	ckeyOK    bool             // ckey is a key (Matcher.ClearKey's ok)
-	ckeyDone  bool             // knownClear made ckey for the row Holding gets next
-	ident     screener.Holding // the identity of a row whose clear key is made from its lent cells
-	rowKey    []byte           // key's buffer for a row not in a batch
-	learn     int              // what Holding teaches the memo: one of the learn* values
-	cur       *prefetched      // the row RawRow has, when it came in a batch
+	key, ukey []byte             // the row's identity key, and with its US-person cell
+	keyHash   uint64             // key's hash, when hashed is set
+	hashed    bool               // keyHash is key's (a row of a batch)
+	ckey      []byte             // the row's Matcher.ClearKey, after clearKeyTag
+	ckeyHash  uint64             // ckey's hash, when ckeyDone and ckeyOK
+	ckeyBuf   []byte             // ckey's buffer when it is not one of ckeys
+	ckeyOK    bool               // ckey is a key (Matcher.ClearKey's ok)
+	ckeyDone  bool               // knownClear made ckey for the row Holding gets next
+	ident     screener.Holding   // the identity of a row not in a batch whose clear key is made from its lent cells
+	idents    []screener.Holding // the identities of the rows of pre whose clear keys Prefetch made, by index
+	rowKey    []byte             // key's buffer for a row not in a batch
+	learn     int                // what Holding teaches the memo: one of the learn* values
+	cur       *prefetched        // the row RawRow has, when it came in a batch
 
 	// The rows of the batch Prefetch was shown, in order, with their keys
 	// and hashes, and the clear keys of those whose identity was new:
@@ -250,6 +251,9 @@ func (s *chunkSink) Prefetch(rows []holdings.Row) {
 		return
 	}
 	s.hashes = s.hashes[:0]
+	if len(s.idents) < len(rows) {
+		s.idents = make([]screener.Holding, len(rows))
+	}
 	for _, r := range rows {
 		from := len(s.keys)
 		s.keys = r.Key(s.keys)
@@ -265,13 +269,14 @@ func (s *chunkSink) Prefetch(rows []holdings.Row) {
 			p.known, p.value = true, v
 			continue
 		}
-		if !rows[i].Identity(&s.ident) {
+		ident := &s.idents[i]
+		if !rows[i].Identity(ident) {
 			p.clear = clearIdentity
 			continue
 		}
 		from := len(s.ckeys)
 		var ok bool
-		if s.ckeys, ok = s.m.ClearKey(append(s.ckeys, clearKeyTag...), &s.ident, s.opt); !ok {
+		if s.ckeys, ok = s.m.ClearKey(append(s.ckeys, clearKeyTag...), ident, s.opt); !ok {
 			s.ckeys = s.ckeys[:from]
 			p.clear = clearNoKey
 			continue
@@ -355,14 +360,17 @@ func (s *chunkSink) RawRow(r holdings.Row) (bool, error) {
 }
 
 // knownClear counts a row whose cells are new (s.learn is learnIdentity)
-// when it is a security known to be clear written another way (its ticker
-// in another convention, its exchange spelled otherwise):
-// Matcher.ClearKey keys what decides. The row's identity is read from its
-// lent cells, with no copy and none of its numbers made decimals. It
-// reports whether the row was counted; when not, s.ckeyDone says the
-// clear key of the row is made (in s.ckey, s.ckeyOK), for Holding.
+// when its security is clear: known to be clear written another way (its
+// ticker in another convention, its exchange spelled otherwise;
+// Matcher.ClearKey keys what decides), or matched here, from its identity
+// alone, and found clear with no basis. The row's identity is read from
+// its lent cells: a row counted here is never decoded, copied or given a
+// decimal. It reports whether the row was counted; when not, s.ckeyDone
+// says the clear key of the row is made (in s.ckey, s.ckeyOK), for Holding,
+// which decodes the row and matches it again for its finding.
 func (s *chunkSink) knownClear(r holdings.Row) bool {
 	s.ckeyDone = false
+	var ident *screener.Holding
 	if p := s.cur; p != nil && p.clear != clearNotMade {
 		// Made by Prefetch, from the same cells.
 		switch p.clear {
@@ -374,6 +382,7 @@ func (s *chunkSink) knownClear(r holdings.Row) bool {
 		}
 		s.ckey = s.ckeys[p.cfrom:p.cto:p.cto] // until the next batch
 		s.ckeyHash, s.ckeyOK, s.ckeyDone = p.chash, true, true
+		ident = &s.idents[s.next-1]
 	} else {
 		// A row not in a batch (Prefetch makes the clear key of every
 		// row of its batch whose identity it did not know, and the memo
@@ -387,13 +396,26 @@ func (s *chunkSink) knownClear(r holdings.Row) bool {
 			return false
 		}
 		s.ckeyHash = s.seen.rows.hash(s.ckey)
+		ident = &s.ident
 	}
-	if v, known := s.seen.rows.getHashed(s.ckey, s.ckeyHash); !known || v != outcomeClear {
+	v, known := s.seen.rows.getHashed(s.ckey, s.ckeyHash)
+	if known && v != outcomeClear {
 		return false
 	}
 	units, ok := r.MarketValueUnits()
 	if !ok {
 		return false // a number to reject, or to sum as a decimal
+	}
+	if !known {
+		// A security not seen before. What Match reads to decide that a
+		// holding is clear with no basis is what the clear key holds
+		// (Matcher.ClearKey), all of it in the identity; and a holding
+		// found so is only counted, with nothing of its finding kept.
+		f := s.m.Match(ident, s.at, s.opt)
+		if f.Status != screener.StatusClear || len(f.Basis) > 0 || f.Entry != nil {
+			return false // Holding makes its finding
+		}
+		s.seen.rows.putHashed(s.ckey, s.ckeyHash, outcomeClear)
 	}
 	s.putKey(outcomeClear)
 	s.learn = learnNothing
