@@ -5,14 +5,13 @@ import (
 	"encoding/binary"
 	"hash/maphash"
 	"runtime"
-	"sync"
 	"sync/atomic"
 	"unsafe"
 )
 
 // memo maps byte keys to uint32 values for the screening workers: any
-// number of goroutines read it without locks (a read is a hash, an atomic
-// load and one comparison of the key), and writers take a mutex. Entries are
+// number of goroutines read and write it without locks (a read is a hash,
+// an atomic load and one comparison of the key; see putHashed). Entries are
 // never changed or removed; once full it takes no more (a miss is only
 // slower, never wrong). Keys are compared whole, so a hash collision costs a
 // probe, not a wrong answer.
@@ -33,10 +32,9 @@ type memo struct {
 	seed  maphash.Seed
 	slots []atomic.Uint64
 	mask  uint64
-	mu    sync.Mutex // writers
-	n     int
+	n     atomic.Int64 // slots in use
 	arena []byte
-	pos   uint64 // next free arena position (writers only)
+	pos   atomic.Uint64 // next free arena position
 }
 
 const (
@@ -62,7 +60,8 @@ func newMemo() *memo {
 // goroutine may be using it.
 func (m *memo) reset() {
 	clear(m.slots)
-	m.n, m.pos = 0, 0
+	m.n.Store(0)
+	m.pos.Store(0)
 	m.seed = maphash.MakeSeed()
 }
 
@@ -127,40 +126,62 @@ func (m *memo) entry(pos uint64, key []byte) (uint32, bool) {
 // is full; it reports whether key is in the memo afterwards.
 func (m *memo) put(key []byte, v uint32) bool { return m.putHashed(key, m.hash(key), v) }
 
-// putHashed is put of key whose hash is h.
+// putHashed is put of key whose hash is h. Writers take no lock (two
+// workers putting the new securities of a file at once queued on one):
+// each reserves its entry's bytes in the arena with an atomic add, writes
+// them, and publishes the slot with a compare-and-swap; a writer that
+// loses a slot to another goes on probing, and finds the key there if it
+// was the same key.
 func (m *memo) putHashed(key []byte, h uint64, v uint32) bool {
 	if len(key) > memoMaxKey {
 		return false
 	}
 	tag := h >> memoPosBits
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.n >= len(m.slots)*3/4 {
+	i, found := m.probe(key, h&m.mask, tag)
+	if found {
+		return true
+	}
+	if m.n.Load() >= int64(len(m.slots)*3/4) {
 		return false
 	}
-	i := h & m.mask
+	w := 1
+	if len(key) >= 0x80 {
+		w = 2 // memoMaxKey is under 1<<14
+	}
+	size := uint64(w + len(key) + 4)
+	end := m.pos.Add(size)
+	if end > memoArena {
+		return false
+	}
+	off := end - size
+	binary.PutUvarint(m.arena[off:off+uint64(w)], uint64(len(key)))
+	copy(m.arena[off+uint64(w):], key)
+	binary.LittleEndian.PutUint32(m.arena[off+uint64(w)+uint64(len(key)):], v)
+	e := tag<<memoPosBits | (off + 1)
+	for {
+		if m.slots[i].CompareAndSwap(0, e) {
+			m.n.Add(1)
+			return true
+		}
+		// Another writer published the slot first.
+		if i, found = m.probe(key, i, tag); found {
+			return true // the same key: its bytes reserved here go unused
+		}
+	}
+}
+
+// probe looks for key from slot i on: the slot holding it (found), or
+// the first empty slot.
+func (m *memo) probe(key []byte, i, tag uint64) (uint64, bool) {
 	for ; ; i = (i + 1) & m.mask {
 		s := m.slots[i].Load()
 		if s == 0 {
-			break
+			return i, false
 		}
 		if s>>memoPosBits == tag {
 			if _, ok := m.entry(s&(1<<memoPosBits-1)-1, key); ok {
-				return true
+				return i, true
 			}
 		}
 	}
-	size := uint64(binary.MaxVarintLen64 + len(key) + 4)
-	if m.pos+size > memoArena {
-		return false
-	}
-	b, off := m.arena, m.pos
-	w := binary.PutUvarint(b[off:], uint64(len(key)))
-	copy(b[off+uint64(w):], key)
-	binary.LittleEndian.PutUint32(b[off+uint64(w)+uint64(len(key)):], v)
-	pos := m.pos
-	m.pos += uint64(w) + uint64(len(key)) + 4
-	m.n++
-	m.slots[i].Store(tag<<memoPosBits | (pos + 1))
-	return true
 }

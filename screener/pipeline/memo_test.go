@@ -55,6 +55,34 @@ func TestMemo(t *testing.T) {
 	}
 }
 
+// Writers that put the same keys at once (two workers meeting the same
+// new security) leave each key in one slot, with a value one of them put,
+// and a reader that comes after finds it.
+func TestMemoSameKeysAtOnce(t *testing.T) {
+	m := newMemo()
+	const n = 50000
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := range n {
+				k := fmt.Appendf(nil, "TICKER:XHKG:%d|CHINA MOBILE %d", i, i%97)
+				if !m.put(k, uint32(i)) {
+					t.Errorf("worker %d: put %d refused", w, i)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if got := m.n.Load(); got != n {
+		t.Fatalf("%d slots in use for %d keys", got, n)
+	}
+	for i := range n {
+		if v, ok := m.get(fmt.Appendf(nil, "TICKER:XHKG:%d|CHINA MOBILE %d", i, i%97)); !ok || v != uint32(i) {
+			t.Fatalf("get %d = %d, %v", i, v, ok)
+		}
+	}
+}
+
 // A memo whose arena is full refuses new keys and still answers the old.
 func TestMemoFull(t *testing.T) {
 	m := newMemo()
