@@ -82,8 +82,10 @@ type Matcher struct {
 	mu     sync.Mutex
 	cache  map[string][]issuers.NameMatch // fuzzy results by raw name
 	names2 map[string]*nameMemo           // name hits by raw name
-	norms  map[string]string              // normalised names
-	shorts map[string][]hit               // Bloomberg short-name hits by raw name
+	// bondNames are names2 of holdings whose asset class is debt.
+	bondNames map[string]*nameMemo
+	norms     map[string]string // normalised names
+	shorts    map[string][]hit  // Bloomberg short-name hits by raw name
 
 	nameKeys []string // sorted keys of byName, for prefixes
 }
@@ -93,18 +95,19 @@ const maxNameCache = 200000
 // NewMatcher indexes lists for Match. dir may be nil.
 func NewMatcher(lists []*List, dir *issuers.Directory) *Matcher {
 	m := &Matcher{
-		byISIN:   map[string][]int{},
-		byTicker: map[string][]int{},
-		byID:     map[string][]int{},
-		byName:   map[string][]nameRef{},
-		byLinked: map[string][]int{},
-		byKey:    map[string]int{},
-		names:    issuers.NewNameIndex(),
-		dir:      dir,
-		cache:    map[string][]issuers.NameMatch{},
-		names2:   map[string]*nameMemo{},
-		norms:    map[string]string{},
-		shorts:   map[string][]hit{},
+		byISIN:    map[string][]int{},
+		byTicker:  map[string][]int{},
+		byID:      map[string][]int{},
+		byName:    map[string][]nameRef{},
+		byLinked:  map[string][]int{},
+		byKey:     map[string]int{},
+		names:     issuers.NewNameIndex(),
+		dir:       dir,
+		cache:     map[string][]issuers.NameMatch{},
+		names2:    map[string]*nameMemo{},
+		bondNames: map[string]*nameMemo{},
+		norms:     map[string]string{},
+		shorts:    map[string][]hit{},
 	}
 	for _, l := range lists {
 		for i := range l.Entries {
@@ -895,28 +898,32 @@ func (m *Matcher) viaName(h *Holding, strong bool) []hit {
 		return nil
 	}
 	bond := bondClass(h.AssetClass)
-	key := name
+	names := m.names2 // names of securities of other classes, or bonds
 	if bond {
-		key += "\x00bond"
+		names = m.bondNames
 	}
+	// One lock on the way that most rows take: the name and its
+	// similarity hits both known.
 	m.mu.Lock()
-	memo, ok := m.names2[key]
+	memo, ok := names[name]
+	var done bool
+	var sim []hit
+	if ok {
+		done, sim = memo.simDone, memo.sim
+	}
 	m.mu.Unlock()
 	if !ok {
 		memo = m.nameHits(name, bond)
 		m.mu.Lock()
-		if len(m.names2) >= maxNameCache {
-			m.names2 = map[string]*nameMemo{}
+		if len(names) >= maxNameCache {
+			clear(names)
 		}
-		m.names2[strings.Clone(key)] = memo
+		names[strings.Clone(name)] = memo
 		m.mu.Unlock()
 	}
 	if strong || memo.strong || memo.noSimilar {
 		return memo.hits
 	}
-	m.mu.Lock()
-	done, sim := memo.simDone, memo.sim
-	m.mu.Unlock()
 	if done {
 		return sim
 	}

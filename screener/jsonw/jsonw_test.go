@@ -93,3 +93,18 @@ func TestDecimalParsed(t *testing.T) {
 		t.Errorf("AppendDecimal(Decimal{}) = %s, want %s", got, zero.String())
 	}
 }
+
+// TestStringLong holds String to encoding/json on long text that runs
+// eight plain bytes at a time and then needs an escape at every offset.
+func TestStringLong(t *testing.T) {
+	base := "CHINA MOBILE LTD 941 HK → equity ticker of OFAC 30923 (score 0.93; matched CHINA MOBILE)"
+	for _, esc := range []string{"\"", "\\", "<", ">", "&", "\n", "\x1f", "\x7f", "é", "\u2028", "\xff"} {
+		for i := 0; i <= len(base); i++ {
+			s := base[:i] + esc + base[i:]
+			want, _ := json.Marshal(s)
+			if got := String(nil, s); !bytes.Equal(got, want) {
+				t.Fatalf("String(%q) = %s, want %s", s, got, want)
+			}
+		}
+	}
+}
