@@ -421,22 +421,21 @@ func (t *Table) Next() (*Chunk, error) {
 				continue
 			}
 		}
-		ch := &Chunk{Seq: t.seq, t: t, line: t.line}
-		if p := t.free.get(); cap(p) >= end {
-			ch.data = p[:end]
-		} else {
-			// A chunk is a fill of chunkBytes and the part record
-			// left from the one before: with room for that part, a
-			// buffer given back serves the chunks after it (made
-			// exactly chunkBytes long, most chunks were a little
-			// longer, and 20 MB of a 1M-row screen's buffers were
-			// new memory).
-			ch.data = make([]byte, end, max(end, chunkBytes+chunkBytes/16))
+		// The chunk is the buffer itself, and the part record after it
+		// goes to the front of the next buffer: only that part is
+		// copied, not the chunk (a second copy of the whole file).
+		ch := &Chunk{Seq: t.seq, t: t, line: t.line, data: t.buf[:end]}
+		rest := t.buf[end:]
+		next := t.free.get()
+		if cap(next) < len(rest)+chunkBytes {
+			// A buffer holds a fill of chunkBytes and the part record
+			// left from the chunk before: with room for that part,
+			// a buffer given back serves the chunks after it.
+			next = make([]byte, 0, max(len(rest)+chunkBytes, chunkBytes+chunkBytes/16))
 		}
-		copy(ch.data, t.buf[:end])
+		t.buf = append(next[:0], rest...)
 		t.seq++
 		t.line += bytes.Count(ch.data, []byte{'\n'})
-		t.buf = t.buf[:copy(t.buf, t.buf[end:])]
 		t.scanned -= end
 		return ch, nil
 	}
@@ -471,6 +470,27 @@ func (t *Table) fill() error {
 		t.eof = true
 	} else if err != nil {
 		return &screener.ParseError{File: t.name, Reason: "read: " + err.Error(), Err: err}
+	}
+	if b := t.buf[t.scanned:]; len(b) <= MaxLineBytes {
+		// The lines that start and end in b are shorter than b: only
+		// the first, which goes on from the bytes before, and the last,
+		// which goes on after, are measured.
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			i = len(b)
+		}
+		if t.cur+i > MaxLineBytes {
+			e := &lineTooLong{line: t.curLine, max: MaxLineBytes}
+			return &screener.ParseError{File: t.name, Line: e.line, Reason: e.Error(), Err: e}
+		}
+		if i == len(b) {
+			t.cur += i
+		} else {
+			t.curLine += bytes.Count(b, []byte{'\n'})
+			t.cur = len(b) - bytes.LastIndexByte(b, '\n') - 1
+		}
+		t.scanned = len(t.buf)
+		return nil
 	}
 	for b := t.buf[t.scanned:]; len(b) > 0; {
 		i := bytes.IndexByte(b, '\n')
