@@ -384,8 +384,14 @@ func (d *Directory) IssuerNamesWithPrefix(prefix string, limit int) []string {
 // (case, punctuation and spacing ignored) across all its securities, without
 // duplicates, in the order they were added.
 func (d *Directory) IssuerLinks(issuerName string) []Link {
+	return d.IssuerLinksKey(issuerKey(issuerName))
+}
+
+// IssuerLinksKey is IssuerLinks of an issuer name whose NormalizeName is
+// key (a caller that has it saves normalising the name again).
+func (d *Directory) IssuerLinksKey(key string) []Link {
 	var out []Link
-	for _, p := range d.byIssuer[issuerKey(issuerName)] {
+	for _, p := range d.byIssuer[key] {
 		for _, l := range p.Links {
 			if !hasLink(out, l) {
 				out = append(out, l)

@@ -837,7 +837,11 @@ func bondClass(ac string) bool {
 // exactName matches a name against the list's names, aliases and issuer
 // names after normalisation (RULES.md M-5).
 func (m *Matcher) exactName(name, what string) []hit {
-	k := issuers.NormalizeName(name)
+	return m.exactNameKey(name, issuers.NormalizeName(name), what)
+}
+
+// exactNameKey is exactName of a name whose issuers.NormalizeName is k.
+func (m *Matcher) exactNameKey(name, k, what string) []hit {
 	if k == "" {
 		return nil
 	}
@@ -960,10 +964,11 @@ func (m *Matcher) nameHits(name string, bond bool) *nameMemo {
 		}
 		return memo
 	}
-	memo.hits = m.exactName(name, "security name")
+	k := issuers.NormalizeName(name) // once, for both look-ups
+	memo.hits = m.exactNameKey(name, k, "security name")
 	if m.dir != nil {
 		// (a bond description returned above; bond here is the asset class)
-		for _, l := range m.dir.IssuerLinks(name) {
+		for _, l := range m.dir.IssuerLinksKey(k) {
 			memo.hits = append(memo.hits, m.viaLink(l, fmt.Sprintf("security name %q → issuer %q", name, l.Name), bond)...)
 		}
 	}

@@ -41,12 +41,13 @@ Examples:
   screener screen --us-person no offshore-fund.csv
 `
 
-// screenGCPercent is the GOGC of a screening run. With Go's default of
-// 100 the generated 1M-row file peaked at 112 MB and a file of 100,000
-// security names over 1M rows at 211 MB; at 75 they take 102 and 186 MB
-// and the time is the same (0.98 s against 0.99 s, 7 interleaved runs);
-// at 60, 96 and 181 MB but 1.03 s.
-const screenGCPercent = 75
+// screenGCPercent is the GOGC of a screening run: Go's default. With the
+// allocation of a row gone from the common ways (2026-12-07), 75 no longer
+// saved memory for free: on the generated 1M-row file 100 peaks at 105 MB
+// against 100 MB and takes 16 ms less (21 interleaved runs); on the file
+// of 100,000 security names over 1M rows (README) it peaks at 224 MB
+// against 206 MB. 125 gains no more time and 150 costs 119 MB.
+const screenGCPercent = 100
 
 type screenConfig struct {
 	lists      multiFlag
