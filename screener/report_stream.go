@@ -25,7 +25,7 @@ type ReportSink interface {
 type spill struct {
 	f   *os.File
 	w   *bufio.Writer
-	enc *json.Encoder
+	buf []byte
 	n   int
 }
 
@@ -36,10 +36,11 @@ func (s *spill) add(e *ParseError) error {
 			return err
 		}
 		s.f, s.w = f, bufio.NewWriterSize(f, 64<<10)
-		s.enc = json.NewEncoder(s.w)
 	}
 	s.n++
-	return s.enc.Encode(e)
+	s.buf = append(e.AppendJSON(s.buf[:0]), '\n')
+	_, err := s.w.Write(s.buf)
+	return err
 }
 
 // each calls fn for every spilled row, in order, then removes the file.

@@ -69,3 +69,23 @@ func TestTotalsJSONInParts(t *testing.T) {
 	}
 	checkTotalsJSON(t, "5,000 portfolios", tt)
 }
+
+// TestParseErrorJSON holds ParseError.AppendJSON to encoding/json: every
+// field set (it fails when ParseError gains a field the writer does not
+// write), the omitted ones empty, and text that needs escaping.
+func TestParseErrorJSON(t *testing.T) {
+	var full ParseError
+	jsonwtest.Fill(reflect.ValueOf(&full).Elem(), func(v reflect.Value, n int) bool {
+		return v.Type() == reflect.TypeFor[error]() // Err is not written
+	})
+	for _, e := range []ParseError{full, {}, {File: "h.csv", Line: 7, Reason: `"12,3.4" is not a number <&>`},
+		{File: "a\\b.csv", Line: 1, Column: 9, Field: "market_value\u2028", Reason: "\xff bad"}} {
+		want, err := json.Marshal(&e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := e.AppendJSON(nil); !bytes.Equal(got, want) {
+			t.Errorf("AppendJSON = %s, encoding/json %s", got, want)
+		}
+	}
+}
