@@ -11,7 +11,7 @@ import (
 
 // memo maps byte keys to uint32 values for the screening workers: any
 // number of goroutines read and write it without locks (a read is a hash,
-// an atomic load and one comparison of the key; see putHashed). Entries are
+// an atomic load and one comparison of the key; see memoWriter). Entries are
 // never changed or removed; once full it takes no more (a miss is only
 // slower, never wrong). Keys are compared whole, so a hash collision costs a
 // probe, not a wrong answer.
@@ -126,13 +126,38 @@ func (m *memo) entry(pos uint64, key []byte) (uint32, bool) {
 // is full; it reports whether key is in the memo afterwards.
 func (m *memo) put(key []byte, v uint32) bool { return m.putHashed(key, m.hash(key), v) }
 
-// putHashed is put of key whose hash is h. Writers take no lock (two
-// workers putting the new securities of a file at once queued on one):
-// each reserves its entry's bytes in the arena with an atomic add, writes
-// them, and publishes the slot with a compare-and-swap; a writer that
-// loses a slot to another goes on probing, and finds the key there if it
-// was the same key.
+// putHashed is put of key whose hash is h, for a goroutine that puts
+// seldom (a worker has a memoWriter).
 func (m *memo) putHashed(key []byte, h uint64, v uint32) bool {
+	w := memoWriter{m: m}
+	ok := w.putHashed(key, h, v)
+	w.flush()
+	return ok
+}
+
+// memoWriter puts into a memo for one goroutine. Writers take no lock (two
+// workers putting the new securities of a file at once queued on one),
+// and share no counter on the way a put takes (an atomic add on a line
+// both cores write was as slow): a writer takes the arena's bytes a block
+// at a time and adds its entries to the memo's count in batches. It
+// writes an entry in its block and publishes the slot with a
+// compare-and-swap; a writer that loses a slot to another goes on
+// probing, and finds the key there if it was the same key.
+type memoWriter struct {
+	m        *memo
+	block    uint64 // bytes taken from the arena at a time (0: each entry's own)
+	off, end uint64 // what is left of the block taken
+	n        int64  // entries not yet added to m.n
+}
+
+const (
+	memoBlock = 16 << 10 // a worker's block of the arena
+	memoCount = 256      // entries a writer counts before it adds them to the memo's
+)
+
+// putHashed is memo.put of key whose hash is h.
+func (w *memoWriter) putHashed(key []byte, h uint64, v uint32) bool {
+	m := w.m
 	if len(key) > memoMaxKey {
 		return false
 	}
@@ -141,32 +166,49 @@ func (m *memo) putHashed(key []byte, h uint64, v uint32) bool {
 	if found {
 		return true
 	}
-	if m.n.Load() >= int64(len(m.slots)*3/4) {
+	// Each writer counts at most memoCount entries it has not added:
+	// with a few writers the table stays well under full, and probes end.
+	if m.n.Load()+w.n >= int64(len(m.slots)*3/4) {
 		return false
 	}
-	w := 1
+	lw := 1
 	if len(key) >= 0x80 {
-		w = 2 // memoMaxKey is under 1<<14
+		lw = 2 // memoMaxKey is under 1<<14
 	}
-	size := uint64(w + len(key) + 4)
-	end := m.pos.Add(size)
-	if end > memoArena {
-		return false
+	size := uint64(lw + len(key) + 4)
+	if w.end-w.off < size {
+		take := max(w.block, size)
+		end := m.pos.Add(take)
+		if end > memoArena {
+			return false
+		}
+		w.off, w.end = end-take, end
 	}
-	off := end - size
-	binary.PutUvarint(m.arena[off:off+uint64(w)], uint64(len(key)))
-	copy(m.arena[off+uint64(w):], key)
-	binary.LittleEndian.PutUint32(m.arena[off+uint64(w)+uint64(len(key)):], v)
+	off := w.off
+	w.off += size
+	binary.PutUvarint(m.arena[off:off+uint64(lw)], uint64(len(key)))
+	copy(m.arena[off+uint64(lw):], key)
+	binary.LittleEndian.PutUint32(m.arena[off+uint64(lw)+uint64(len(key)):], v)
 	e := tag<<memoPosBits | (off + 1)
 	for {
 		if m.slots[i].CompareAndSwap(0, e) {
-			m.n.Add(1)
+			if w.n++; w.n >= memoCount {
+				w.flush()
+			}
 			return true
 		}
 		// Another writer published the slot first.
 		if i, found = m.probe(key, i, tag); found {
 			return true // the same key: its bytes reserved here go unused
 		}
+	}
+}
+
+// flush adds the entries the writer counted to the memo's count.
+func (w *memoWriter) flush() {
+	if w.n > 0 {
+		w.m.n.Add(w.n)
+		w.n = 0
 	}
 }
 

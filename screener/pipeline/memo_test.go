@@ -64,9 +64,19 @@ func TestMemoSameKeysAtOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	for w := range 4 {
 		wg.Go(func() {
+			// Two writers of their own, as workers have, and two
+			// that put one entry at a time.
+			wr := memoWriter{m: m, block: memoBlock}
+			defer wr.flush()
 			for i := range n {
 				k := fmt.Appendf(nil, "TICKER:XHKG:%d|CHINA MOBILE %d", i, i%97)
-				if !m.put(k, uint32(i)) {
+				ok := false
+				if w%2 == 0 {
+					ok = wr.putHashed(k, m.hash(k), uint32(i))
+				} else {
+					ok = m.put(k, uint32(i))
+				}
+				if !ok {
 					t.Errorf("worker %d: put %d refused", w, i)
 				}
 			}

@@ -72,6 +72,7 @@ func screenTable(ctx context.Context, t *holdings.Table, m *screener.Matcher, b 
 	var wg sync.WaitGroup
 	for i := range workers {
 		s := &chunkSink{m: m, at: at, opt: opt, seen: memo, tally: screener.NewTally()}
+		s.w = memoWriter{m: memo.rows, block: memoBlock}
 		tallies[i] = s.tally
 		wg.Add(1)
 		go func() {
@@ -169,6 +170,7 @@ type chunkSink struct {
 	at    time.Time
 	opt   screener.Options
 	seen  *seen
+	w     memoWriter // the worker's writer of seen.rows
 	tally *screener.Tally
 	out   []chunkItem // findings to report and rejected rows, in order
 	flush func()      // sends out as a part of the chunk's result
@@ -415,7 +417,7 @@ func (s *chunkSink) knownClear(r holdings.Row) bool {
 		if f.Status != screener.StatusClear || len(f.Basis) > 0 || f.Entry != nil {
 			return false // Holding makes its finding
 		}
-		s.seen.rows.putHashed(s.ckey, s.ckeyHash, outcomeClear)
+		s.w.putHashed(s.ckey, s.ckeyHash, outcomeClear)
 	}
 	s.putKey(outcomeClear)
 	s.learn = learnNothing
@@ -426,9 +428,9 @@ func (s *chunkSink) knownClear(r holdings.Row) bool {
 // putKey teaches the memo the outcome of the row's identity key.
 func (s *chunkSink) putKey(v uint32) bool {
 	if s.hashed {
-		return s.seen.rows.putHashed(s.key, s.keyHash, v)
+		return s.w.putHashed(s.key, s.keyHash, v)
 	}
-	return s.seen.rows.put(s.key, v)
+	return s.w.putHashed(s.key, s.seen.rows.hash(s.key), v)
 }
 
 func (s *chunkSink) Holding(h *screener.Holding) error {
@@ -463,7 +465,7 @@ func (s *chunkSink) Holding(h *screener.Holding) error {
 		if f.Status == screener.StatusClear && len(f.Basis) == 0 && f.Entry == nil {
 			s.putKey(outcomeClear)
 			if clearKey {
-				s.seen.rows.putHashed(s.ckey, s.ckeyHash, outcomeClear)
+				s.w.putHashed(s.ckey, s.ckeyHash, outcomeClear)
 			}
 			break
 		}
@@ -473,7 +475,7 @@ func (s *chunkSink) Holding(h *screener.Holding) error {
 		fallthrough
 	case learnTemplate:
 		if id, ok := s.seen.keep(&f); ok {
-			s.seen.rows.put(s.ukey, id)
+			s.w.putHashed(s.ukey, s.seen.rows.hash(s.ukey), id)
 		}
 	}
 	s.learn = learnNothing
