@@ -19,10 +19,25 @@ func (f *Finding) AppendJSON(b []byte) ([]byte, error) {
 	b = jsonw.Int(append(b, `,"line":`...), f.Line)
 	b = jsonw.Field(b, `,"portfolio":`, f.Portfolio)
 	b = jsonw.Field(b, `,"us_person":`, f.USPerson)
+	if s := f.shared; s != nil && s.matches(f) {
+		b = append(append(b, `,"security":`...), s.security...)
+		b = f.appendAmounts(b)
+		return append(b, s.tail...), nil
+	}
 	b = appendSecurityJSON(append(b, `,"security":`...), &f.Security)
+	b = f.appendAmounts(b)
+	return f.appendTail(b)
+}
+
+// appendAmounts appends f's quantity, market value and currency.
+func (f *Finding) appendAmounts(b []byte) []byte {
 	b = jsonw.Decimal(append(b, `,"quantity":`...), f.Quantity)
 	b = jsonw.Decimal(append(b, `,"market_value":`...), f.MarketValue)
-	b = jsonw.Field(b, `,"currency":`, f.Currency)
+	return jsonw.Field(b, `,"currency":`, f.Currency)
+}
+
+// appendTail appends f's fields from its status on, and the closing brace.
+func (f *Finding) appendTail(b []byte) ([]byte, error) {
 	b = jsonw.Field(b, `,"status":`, string(f.Status))
 	b = jsonw.OmitEmpty(b, `,"legal_status":`, string(f.LegalStatus))
 	b = jsonw.StringsField(b, `,"basis":`, f.Basis)
@@ -44,6 +59,88 @@ func (f *Finding) AppendJSON(b []byte) ([]byte, error) {
 	}
 	b = jsonw.Field(b, `,"key":`, f.Key)
 	return append(b, '}'), nil
+}
+
+// ShareJSON writes, once, the JSON of the parts of f that the findings
+// made from it as a template share: its security, and its fields from its
+// status on (the decision). A screen makes the finding of every row of a
+// security it has seen from the first row's; their JSON, most of a
+// report's bytes, then needs only each row's own fields written. The
+// copies carry what ShareJSON kept, and AppendJSON uses it for a copy
+// only while the copy's shared fields are still the ones it was written
+// from (sharedJSON.matches); a finding with a decision or a look-through
+// is never shared.
+func (f *Finding) ShareJSON() {
+	if f.Decision != nil || f.Lookthrough != nil {
+		return
+	}
+	s := &sharedJSON{src: *f}
+	s.src.shared = nil
+	if f.Entry != nil {
+		s.entry = *f.Entry
+	}
+	if f.DaysLeft != nil {
+		s.daysLeft = *f.DaysLeft
+	}
+	s.security = appendSecurityJSON(nil, &f.Security)
+	tail, err := f.appendTail(nil)
+	if err != nil {
+		return
+	}
+	s.tail = tail
+	f.shared = s
+}
+
+// sharedJSON is what ShareJSON keeps: the finding its parts were written
+// from, the values behind its pointers then, and the parts.
+type sharedJSON struct {
+	src      Finding
+	entry    EntryRef
+	daysLeft int
+	security []byte // the security object
+	tail     []byte // from `,"status":` to the closing brace
+}
+
+// matches reports whether f's shared fields are still those the parts
+// were written from (strings and slices shared with the template compare
+// equal at the cost of a pointer comparison).
+func (s *sharedJSON) matches(f *Finding) bool {
+	src := &s.src
+	return f.Security == src.Security && f.Status == src.Status && f.LegalStatus == src.LegalStatus &&
+		sameStrings(f.Basis, src.Basis) && sameEntry(f.Entry, src.Entry, &s.entry) &&
+		sameStrings(f.Evidence, src.Evidence) && f.ListingDate == src.ListingDate &&
+		f.EffectiveDate == src.EffectiveDate && f.DivestmentDate == src.DivestmentDate &&
+		sameInt(f.DaysLeft, src.DaysLeft, s.daysLeft) && f.Action == src.Action && f.Policy == src.Policy &&
+		f.Decision == nil && sameStrings(f.Warnings, src.Warnings) && f.Reason == src.Reason &&
+		f.Lookthrough == nil && f.Key == src.Key
+}
+
+// sameStrings reports whether a and b write the same JSON: both nil, or
+// both not nil with the same elements.
+func sameStrings[S ~string](a, b []S) bool {
+	if (a == nil) != (b == nil) || len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func sameEntry(e, src *EntryRef, was *EntryRef) bool {
+	if e == nil || src == nil {
+		return e == nil && src == nil
+	}
+	return *e == *was
+}
+
+func sameInt(p, src *int, was int) bool {
+	if p == nil || src == nil {
+		return p == nil && src == nil
+	}
+	return *p == was
 }
 
 // AppendClockJSON appends the fields a finding and a pre-trade answer

@@ -67,3 +67,71 @@ func TestFindingJSONEveryField(t *testing.T) {
 		checkSameJSON(t, "quantity "+q, &g)
 	}
 }
+
+// TestSharedJSON: a copy of a finding that ShareJSON wrote the shared
+// parts of is written from them while its shared fields are unchanged,
+// and in full, to the same bytes as reflection, once any field (at any
+// depth, through any pointer it shares) differs from the template's.
+func TestSharedJSON(t *testing.T) {
+	var tmpl Finding
+	jsonwtest.Fill(reflect.ValueOf(&tmpl).Elem(), fillDate)
+	tmpl.Decision, tmpl.Lookthrough = nil, nil // never shared
+	tmpl.ShareJSON()
+	if tmpl.shared == nil {
+		t.Fatal("ShareJSON kept nothing of a finding with neither a decision nor a look-through")
+	}
+	copyOf := func() Finding {
+		f := tmpl
+		f.File, f.Line, f.Portfolio, f.USPerson = "other.csv", 99, "Other <&>", "non_us_person"
+		f.Quantity, f.MarketValue, f.Currency = decimal.RequireFromString("12.5"), decimal.RequireFromString("-3"), "EUR"
+		return f
+	}
+	same := copyOf()
+	if !same.shared.matches(&same) {
+		t.Fatal("a copy with its own position only does not match its template")
+	}
+	checkSameJSON(t, "a copy", &same)
+
+	// Every field of the finding, one at a time, set to another value.
+	v := reflect.ValueOf(&tmpl).Elem()
+	for i := range v.NumField() {
+		name := v.Type().Field(i).Name
+		if !v.Type().Field(i).IsExported() {
+			continue
+		}
+		f := copyOf()
+		fv := reflect.ValueOf(&f).Elem().Field(i)
+		other := reflect.New(fv.Type()).Elem()
+		jsonwtest.Fill(other, fillDate)
+		if reflect.DeepEqual(other.Interface(), fv.Interface()) {
+			other = reflect.Zero(fv.Type())
+		}
+		fv.Set(other)
+		checkSameJSON(t, "a copy with another "+name, &f)
+		if name == "Basis" || name == "Evidence" || name == "Warnings" {
+			f := copyOf()
+			s := reflect.ValueOf(&f).Elem().Field(i)
+			s.Set(reflect.AppendSlice(reflect.MakeSlice(s.Type(), 0, s.Len()), s)) // a copy of the slice...
+			if s.Len() > 0 {
+				s.Index(0).SetString("changed in place") // ...changed
+			}
+			checkSameJSON(t, "a copy whose "+name+" changed", &f)
+			f = copyOf()
+			reflect.ValueOf(&f).Elem().Field(i).Set(reflect.MakeSlice(s.Type(), 0, 0)) // empty, not nil
+			checkSameJSON(t, "a copy with an empty "+name, &f)
+		}
+	}
+	// Through the pointers the copies share with the template.
+	f := copyOf()
+	e := *f.Entry
+	e.Name = "changed"
+	f.Entry = &e
+	checkSameJSON(t, "a copy with another entry name", &f)
+	f = copyOf()
+	d := *f.DaysLeft + 1
+	f.DaysLeft = &d
+	checkSameJSON(t, "a copy with other days left", &f)
+	f = copyOf()
+	f.Security.Issuer = "changed"
+	checkSameJSON(t, "a copy with another issuer", &f)
+}

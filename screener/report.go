@@ -139,6 +139,8 @@ type Finding struct {
 	// Key identifies the security for reviewer decisions: the strongest
 	// identifier found (ISIN, then ticker key, then normalised name).
 	Key string `json:"key"`
+
+	shared *sharedJSON // see ShareJSON
 }
 
 // ListInfo names a list snapshot a report used.

@@ -568,6 +568,9 @@ type seen struct {
 const (
 	seenBlock     = 256
 	seenMaxBlocks = 64 // 16,384 findings (matching identities) at most
+	// seenShared is how many findings keep the JSON their copies share
+	// (some 2 KB each with the finding it was written from).
+	seenShared = 4096
 )
 
 func newSeen() *seen { return &seen{rows: newMemo()} }
@@ -614,7 +617,13 @@ func (s *seen) keep(f *screener.Finding) (uint32, bool) {
 		b = new([seenBlock]screener.Finding)
 		s.blocks[bi].Store(b)
 	}
-	b[s.n%seenBlock] = *f
+	t := &b[s.n%seenBlock]
+	*t = *f
+	if s.n < seenShared {
+		// The rows made from it have their JSON written from its
+		// (Finding.ShareJSON).
+		t.ShareJSON()
+	}
 	s.n++
 	return uint32(s.n - 1), true
 }
