@@ -110,6 +110,9 @@ func alnumValue(c byte) int {
 // the list of countries.
 func CheckISIN(s string) error {
 	s = CleanID(s)
+	if validISIN(s) {
+		return nil // the way nearly every ISIN takes, with no closure per character
+	}
 	err := checkShape(IDISIN, s, 12, func(i int, c byte) bool {
 		switch {
 		case i < 2:
@@ -139,20 +142,50 @@ func CheckISIN(s string) error {
 // isinCheck computes the ISIN check digit of 11 upper-case letters and
 // digits: letters become two digits (A=10 … Z=35), then Luhn.
 func isinCheck(body string) byte {
-	var digits [22]byte
-	n := 0
+	// Luhn over the body with letters read as two digits (A = 10),
+	// from the right, with no expansion: a character adds its digits as
+	// they fall on doubled or plain places (isinAdd) and moves the places
+	// on by as many digits as it has.
+	sum, double := 0, 1 // the rightmost digit of the body is doubled
+	for i := len(body) - 1; i >= 0; i-- {
+		v := alnumValue(body[i])
+		if uint(v) >= 36 {
+			return isinCheckDigits(body) // not a letter or digit
+		}
+		sum += int(isinAdd[double][v])
+		double ^= int(isinFlip[v])
+	}
+	return byte('0' + (10-sum%10)%10)
+}
+
+// validISIN reports whether s (cleaned) is an ISIN CheckISIN accepts: two
+// capital letters, nine letters or digits, and the right check digit.
+func validISIN(s string) bool {
+	if len(s) != 12 || !isUpper(s[0]) || !isUpper(s[1]) || !isDigit(s[11]) {
+		return false
+	}
+	for i := 2; i < 11; i++ {
+		if !isAlnum(s[i]) {
+			return false
+		}
+	}
+	return isinCheck(s[:11]) == s[11]
+}
+
+// isinCheckDigits is isinCheck as ISO 6166 states it: the letters
+// expanded to their two digits, then Luhn over the digits.
+func isinCheckDigits(body string) byte {
+	digits := make([]byte, 0, 2*len(body))
 	for i := 0; i < len(body); i++ {
 		v := alnumValue(body[i])
 		if v >= 10 {
-			digits[n] = byte(v / 10)
-			n++
+			digits = append(digits, byte(v/10))
 		}
-		digits[n] = byte(v % 10)
-		n++
+		digits = append(digits, byte(v%10))
 	}
 	sum := 0
 	double := true // the rightmost digit of the body is doubled
-	for i := n - 1; i >= 0; i-- {
+	for i := len(digits) - 1; i >= 0; i-- {
 		d := int(digits[i])
 		if double {
 			d *= 2
@@ -165,6 +198,29 @@ func isinCheck(body string) byte {
 	}
 	return byte('0' + (10-sum%10)%10)
 }
+
+// isinAdd[d][v] is what a character of value v (0-35) adds to the Luhn
+// sum when its rightmost digit falls on a doubled place (d = 1) or not;
+// isinFlip[v] is 1 when it has one digit (the next place is the other
+// kind), 0 when it has two.
+var isinAdd, isinFlip = func() (add [2][36]byte, flip [36]byte) {
+	dbl := func(d int) int {
+		if d *= 2; d > 9 {
+			d -= 9
+		}
+		return d
+	}
+	for v := range 36 {
+		if v < 10 {
+			add[1][v], add[0][v], flip[v] = byte(dbl(v)), byte(v), 1
+			continue
+		}
+		tens, ones := v/10, v%10
+		add[1][v] = byte(dbl(ones) + tens) // ones doubled, tens plain
+		add[0][v] = byte(ones + dbl(tens))
+	}
+	return add, flip
+}()
 
 // ---------------------------------------------------------------------------
 // CUSIP

@@ -565,6 +565,9 @@ func FuzzQuietChecks(f *testing.F) {
 		if ok != (err == nil) || got != want {
 			t.Fatalf("CUSIPInISIN(%q) = %q, %v; CUSIPFromISIN = %q, %v", s, got, ok, want, err)
 		}
+		if validISIN(CleanID(s)) != (CheckISIN(s) == nil) {
+			t.Fatalf("validISIN(%q) = %v, CheckISIN = %v", s, validISIN(CleanID(s)), CheckISIN(s))
+		}
 		if ValidCUSIP(s) != (CheckCUSIP(s) == nil) {
 			t.Fatalf("ValidCUSIP(%q) = %v, CheckCUSIP = %v", s, ValidCUSIP(s), CheckCUSIP(s))
 		}
@@ -576,6 +579,19 @@ func FuzzQuietChecks(f *testing.F) {
 		}
 		if c := CleanIDUpper(s) == s; IsCleanIDUpper(s) && !c || ascii && IsCleanIDUpper(s) != c {
 			t.Fatalf("IsCleanIDUpper(%q) = %v; CleanIDUpper = %q", s, IsCleanIDUpper(s), CleanIDUpper(s))
+		}
+	})
+}
+
+// FuzzISINCheck holds isinCheck, which reads the body once from the
+// right, to isinCheckDigits, which expands the letters as ISO 6166 says.
+func FuzzISINCheck(f *testing.F) {
+	for _, s := range []string{"HK094100953", "CNE100001TW", "US037833100", "KYG2353WAA9", "", "ZZZZZZZZZZZ", "a-b", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := isinCheck(s), isinCheckDigits(s); got != want {
+			t.Fatalf("isinCheck(%q) = %c, ISO 6166 gives %c", s, got, want)
 		}
 	})
 }

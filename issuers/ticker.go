@@ -117,7 +117,8 @@ func (e *TickerError) Unwrap() error { return e.Err }
 // error wrapping ErrUnknownExchange or ErrAmbiguousExchange.
 func ParseTicker(s string) (Ticker, error) {
 	t := Ticker{Raw: s}
-	f := strings.Fields(strings.ToUpper(CleanID(s)))
+	var words [4]string
+	f := tickerWords(strings.ToUpper(CleanID(s)), &words)
 	if n := len(f); n > 1 && f[n-1] == "EQUITY" {
 		f = f[:n-1]
 	}
@@ -153,6 +154,24 @@ func ParseTicker(s string) (Ticker, error) {
 	}
 	return t, &TickerError{Ticker: s, Err: ErrBadTicker,
 		Reason: "has more than two words; want <code> <market>, <code>.<suffix> or a bare code"}
+}
+
+// tickerWords returns the words of a cleaned ticker as strings.Fields
+// cuts them, in buf when they are few (a ticker is seldom more than three
+// words, and this runs for every row with one): CleanID leaves no white
+// space but ' ' (controls go, other spaces become ' ').
+func tickerWords(s string, buf *[4]string) []string {
+	f := buf[:0]
+	for w := range strings.SplitSeq(s, " ") {
+		if w == "" {
+			continue
+		}
+		if len(f) == len(buf) {
+			return strings.Fields(s) // more words than buf holds
+		}
+		f = append(f, w)
+	}
+	return f
 }
 
 func parseBloomberg(t Ticker, code, mkt string) (Ticker, error) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -413,6 +414,21 @@ func FuzzTickerOn(f *testing.F) {
 		again, err := TickerOn(tk.Code, tk.Market)
 		if err != nil || again.Key() != tk.Key() {
 			t.Fatalf("TickerOn(%q, %q) = %+v, %v; want key %q", tk.Code, tk.Market, again, err, tk.Key())
+		}
+	})
+}
+
+// FuzzTickerWords holds tickerWords to strings.Fields on what ParseTicker
+// cuts (a ticker cleaned and in capitals).
+func FuzzTickerWords(f *testing.F) {
+	for _, s := range []string{"941 HK", "  941   HK  Equity ", "", " ", "A B C D E", "A B C D", "\u00a0941\u2003HK", "0941.HK\t"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		up := strings.ToUpper(CleanID(s))
+		var buf [4]string
+		if got, want := tickerWords(up, &buf), strings.Fields(up); !slices.Equal(got, want) {
+			t.Fatalf("tickerWords(%q) = %q, strings.Fields %q", up, got, want)
 		}
 	})
 }
