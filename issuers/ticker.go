@@ -3,6 +3,7 @@ package issuers
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -244,24 +245,48 @@ func MarketOf(exchange string) (string, bool) {
 // found, as written (a holdings file spells a handful of exchanges over
 // and over, and reading a name costs two allocations); at most
 // exchangeMemoMax. Errors are made afresh each time (callers fill them in).
+//
+// The memo is a map read without a lock: a new exchange is added to a
+// copy, published whole (a file names a few dozen exchanges, so copies are
+// few and small, and a read is one map access, where a sync.Map hashed
+// each name through an interface).
 var (
-	exchangeMemo  sync.Map // string → resolver
-	exchangeMemoN atomic.Int32
+	exchangeMemo   atomic.Pointer[map[string]resolver]
+	exchangeMemoMu sync.Mutex // writers
 )
 
 const exchangeMemoMax = 4096
 
 func lookupExchange(exchange string) (resolver, error) {
-	if r, ok := exchangeMemo.Load(exchange); ok {
-		return r.(resolver), nil
-	}
-	r, err := readExchange(exchange)
-	if err == nil && exchangeMemoN.Load() < exchangeMemoMax {
-		if _, loaded := exchangeMemo.LoadOrStore(strings.Clone(exchange), r); !loaded {
-			exchangeMemoN.Add(1)
+	if m := exchangeMemo.Load(); m != nil {
+		if r, ok := (*m)[exchange]; ok {
+			return r, nil
 		}
 	}
-	return r, err
+	r, err := readExchange(exchange)
+	if err != nil {
+		return r, err
+	}
+	exchangeMemoMu.Lock()
+	defer exchangeMemoMu.Unlock()
+	old := exchangeMemo.Load()
+	if old != nil && len(*old) >= exchangeMemoMax {
+		return r, nil
+	}
+	next := make(map[string]resolver, 1+lenOf(old))
+	if old != nil {
+		maps.Copy(next, *old)
+	}
+	next[strings.Clone(exchange)] = r
+	exchangeMemo.Store(&next)
+	return r, nil
+}
+
+func lenOf(m *map[string]resolver) int {
+	if m == nil {
+		return 0
+	}
+	return len(*m)
 }
 
 // readExchange is lookupExchange without the memo.
