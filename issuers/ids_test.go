@@ -595,3 +595,26 @@ func FuzzISINCheck(f *testing.F) {
 		}
 	})
 }
+
+// TestIsCleanID holds IsCleanID and IsCleanIDUpper to CleanID and
+// CleanIDUpper, every byte value in every place of an ISIN (a byte outside
+// ASCII is never called clean: the caller cleans, to the same result).
+func TestIsCleanID(t *testing.T) {
+	for c := range 256 {
+		for pos := range 12 {
+			w := []byte("HK0941009539")
+			w[pos] = byte(c)
+			s := string(w)
+			want, wantUpper := CleanID(s) == s, CleanIDUpper(s) == s
+			if c >= utf8.RuneSelf {
+				want, wantUpper = false, false
+			}
+			if got := IsCleanID(s); got != want {
+				t.Fatalf("IsCleanID(%q) = %v, want %v", s, got, want)
+			}
+			if got := IsCleanIDUpper(s); got != wantUpper {
+				t.Fatalf("IsCleanIDUpper(%q) = %v, want %v", s, got, wantUpper)
+			}
+		}
+	}
+}
