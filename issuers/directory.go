@@ -116,6 +116,20 @@ type Directory struct {
 
 	issuerMu   sync.Mutex
 	issuerKeys []string // sorted keys of byIssuer, nil when stale
+
+	// keys are issuer keys made ahead, by name, while Default builds the
+	// directory (nil after).
+	keys []map[string]string
+}
+
+// issuerKey is issuerKey(name), made ahead where Default made it.
+func (d *Directory) issuerKey(name string) string {
+	for _, m := range d.keys {
+		if k, ok := m[name]; ok {
+			return k
+		}
+	}
+	return issuerKey(name)
 }
 
 // NewDirectory returns an empty directory.
@@ -273,7 +287,7 @@ func (d *Directory) index(p, target *Security) {
 	put(d.bySEDOL, p.SEDOL)
 	put(d.byFIGI, p.FIGI)
 	put(d.byLEI, p.IssuerLEI)
-	put(d.byIssuer, issuerKey(p.IssuerName))
+	put(d.byIssuer, d.issuerKey(p.IssuerName))
 	d.issuerMu.Lock()
 	d.issuerKeys = nil
 	d.issuerMu.Unlock()

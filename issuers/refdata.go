@@ -109,10 +109,26 @@ func Default() (*Directory, error) {
 	for _, rd := range sets {
 		n += len(rd.HKEX) + len(rd.CSI) + len(rd.Related) + len(rd.SEC)
 	}
-	d := newDirectory(n)
-	for _, rd := range sets {
-		d.AddRefData(rd)
+	// Each set's rows become securities, and their issuer names keys, on
+	// a goroutine of their own while the directory takes in the sets
+	// before it (the directory is built one set after another, in order;
+	// this is most of a screen's start-up).
+	preps := make([]*preparedRefData, len(sets))
+	ready := make([]chan struct{}, len(sets))
+	for i, rd := range sets {
+		ready[i] = make(chan struct{})
+		go func() {
+			preps[i] = prepareRefData(rd)
+			close(ready[i])
+		}()
 	}
+	d := newDirectory(n)
+	for i := range sets {
+		<-ready[i]
+		d.keys = append(d.keys, preps[i].keys)
+		d.addPrepared(preps[i])
+	}
+	d.keys = nil
 	rows, err := Curated()
 	if err != nil {
 		return nil, err
@@ -123,14 +139,40 @@ func Default() (*Directory, error) {
 	return d, nil
 }
 
-// AddRefData puts one reference data set into the directory, with
-// provenance from its first source file.
-func (d *Directory) AddRefData(rd *RefData) {
-	from := Provenance{}
-	if len(rd.Sources) > 0 {
-		from = Provenance{Source: path.Base(rd.Sources[0].File), AsOf: rd.Sources[0].AsOf}
+// preparedRefData is a reference data set made into securities, in the
+// order AddRefData adds them, with the issuer keys of their names.
+type preparedRefData struct {
+	rd                      *RefData
+	hkex, csi, related, sec []Security
+	keys                    map[string]string // issuer name → issuerKey
+}
+
+func prepareRefData(rd *RefData) *preparedRefData {
+	from := refProvenance(rd)
+	p := &preparedRefData{rd: rd, hkex: HKEXSecurities(rd.HKEX, from), csi: CSISecurities(rd.CSI, from),
+		related: RelatedSecurities(rd.Related, from.Source), sec: SECSecurities(rd.SEC, from), keys: map[string]string{}}
+	for _, ss := range [][]Security{p.hkex, p.csi, p.related, p.sec} {
+		for i := range ss {
+			if name := ss[i].IssuerName; name != "" {
+				if _, ok := p.keys[name]; !ok {
+					p.keys[name] = issuerKey(name)
+				}
+			}
+		}
 	}
-	for _, s := range rd.Sources {
+	return p
+}
+
+func refProvenance(rd *RefData) Provenance {
+	if len(rd.Sources) > 0 {
+		return Provenance{Source: path.Base(rd.Sources[0].File), AsOf: rd.Sources[0].AsOf}
+	}
+	return Provenance{}
+}
+
+// addPrepared is AddRefData of a prepared set.
+func (d *Directory) addPrepared(p *preparedRefData) {
+	for _, s := range p.rd.Sources {
 		d.AddSource(s)
 	}
 	add := func(ss []Security) {
@@ -138,11 +180,15 @@ func (d *Directory) AddRefData(rd *RefData) {
 			d.Add(s)
 		}
 	}
-	add(HKEXSecurities(rd.HKEX, from))
-	add(CSISecurities(rd.CSI, from))
-	add(RelatedSecurities(rd.Related, from.Source))
-	if rd.GLEIF != nil {
-		d.AddGLEIF(rd.GLEIF, "GLEIF API v1 responses")
+	add(p.hkex)
+	add(p.csi)
+	add(p.related)
+	if p.rd.GLEIF != nil {
+		d.AddGLEIF(p.rd.GLEIF, "GLEIF API v1 responses")
 	}
-	add(SECSecurities(rd.SEC, from))
+	add(p.sec)
 }
+
+// AddRefData puts one reference data set into the directory, with
+// provenance from its first source file.
+func (d *Directory) AddRefData(rd *RefData) { d.addPrepared(prepareRefData(rd)) }

@@ -144,3 +144,43 @@ func TestEmbeddedAsEncodingJSON(t *testing.T) {
 		t.Error("goccy/go-json took a field RefData does not have")
 	}
 }
+
+// TestDefaultAsAddRefData: Default, which makes each set's securities and
+// issuer keys on goroutines of their own, builds the directory that
+// adding the sets one by one with AddRefData builds.
+func TestDefaultAsAddRefData(t *testing.T) {
+	got, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets, err := Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := NewDirectory()
+	for _, rd := range sets {
+		want.AddRefData(rd)
+	}
+	rows, err := Curated()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range RelatedSecurities(rows, "curated/related.csv") {
+		want.Add(s)
+	}
+	for _, c := range []struct {
+		name      string
+		got, want any
+	}{{"securities", got.secs, want.secs}, {"by ISIN", got.byISIN, want.byISIN}, {"by CUSIP", got.byCUSIP, want.byCUSIP},
+		{"by SEDOL", got.bySEDOL, want.bySEDOL}, {"by FIGI", got.byFIGI, want.byFIGI}, {"by ticker", got.byTicker, want.byTicker},
+		{"by any", got.byAny, want.byAny}, {"by LEI", got.byLEI, want.byLEI}, {"by issuer", got.byIssuer, want.byIssuer},
+		{"by issuer number", got.byIssuerNum, want.byIssuerNum}, {"entities", got.entities, want.entities},
+		{"parents", got.parents, want.parents}, {"sources", got.sources, want.sources}} {
+		if !reflect.DeepEqual(c.got, c.want) {
+			t.Errorf("%s differ", c.name)
+		}
+	}
+	if len(got.secs) < 1000 || len(got.byIssuer) < 1000 {
+		t.Fatalf("%d securities, %d issuers: the embedded data did not load", len(got.secs), len(got.byIssuer))
+	}
+}
