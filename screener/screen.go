@@ -689,29 +689,29 @@ func (m *Matcher) viaDirectory(h *Holding, isins []derivedISIN, tkey string, f *
 				bond = isBond(h)
 			}
 			seen = append(seen, s)
-			what := fmt.Sprintf("%s → %s", id, describeSecurity(s))
+			what := lazyText(func() string { return fmt.Sprintf("%s → %s", id, describeSecurity(s)) })
 			if f.Security.Issuer == "" {
 				f.Security.Issuer = s.IssuerName
 			}
 			if s.ISIN != "" && !hasISIN(isins, strings.ToUpper(s.ISIN)) {
 				for _, i := range m.byISIN[strings.ToUpper(s.ISIN)] {
 					hits = append(hits, hit{idx: i, basis: BasisISINListed,
-						evidence: fmt.Sprintf("%s → ISIN %s of %s", what, s.ISIN, m.label(i))})
+						evidence: fmt.Sprintf("%s → ISIN %s of %s", what(), s.ISIN, m.label(i))})
 				}
 			}
 			if s.IssuerLEI != "" {
 				for _, i := range m.byID["LEI:"+strings.ToUpper(s.IssuerLEI)] {
 					hits = append(hits, hit{idx: i, basis: BasisIssuerID,
-						evidence: fmt.Sprintf("%s → issuer LEI %s of %s", what, s.IssuerLEI, m.label(i))})
+						evidence: fmt.Sprintf("%s → issuer LEI %s of %s", what(), s.IssuerLEI, m.label(i))})
 				}
 			}
 			if s.IssuerName != "" {
-				hits = append(hits, m.exactName(s.IssuerName, what+" → issuer")...)
+				hits = append(hits, m.exactName(s.IssuerName, func() string { return what() + " → issuer" })...)
 			}
 			if s.Underlying != "" {
 				for _, i := range m.byISIN[strings.ToUpper(s.Underlying)] {
 					hits = append(hits, hit{idx: i, basis: BasisDRUnderlying,
-						evidence: fmt.Sprintf("%s → depositary receipt over %s → ISIN of %s", what, s.Underlying, m.label(i))})
+						evidence: fmt.Sprintf("%s → depositary receipt over %s → ISIN of %s", what(), s.Underlying, m.label(i))})
 				}
 			}
 			for _, l := range s.Links {
@@ -753,9 +753,11 @@ func (m *Matcher) viaIssuerNumber(h *Holding, isins []derivedISIN, hits []hit) (
 		if id == "" {
 			id = s.CUSIP
 		}
-		what := fmt.Sprintf("CUSIP issuer number %s of %s is that of %s → %s", cusip[:6], cusip, id, describeSecurity(s))
+		what := lazyText(func() string {
+			return fmt.Sprintf("CUSIP issuer number %s of %s is that of %s → %s", cusip[:6], cusip, id, describeSecurity(s))
+		})
 		if s.IssuerName != "" {
-			hits = append(hits, m.exactName(s.IssuerName, what+" → issuer")...)
+			hits = append(hits, m.exactName(s.IssuerName, func() string { return what() + " → issuer" })...)
 		}
 		for _, l := range s.Links {
 			hits = append(hits, m.viaLink(l, what, bond)...)
@@ -785,10 +787,24 @@ func describeSecurity(s *issuers.Security) string {
 	return fmt.Sprintf("%s (%s)", name, src)
 }
 
+// lazyText returns a function that makes a text on its first call and
+// keeps it: evidence is written for a hit only, and most look-ups of a
+// holding's identifiers in the security master lead to none.
+func lazyText(make func() string) func() string {
+	var s string
+	done := false
+	return func() string {
+		if !done {
+			s, done = make(), true
+		}
+		return s
+	}
+}
+
 // viaLink turns a reference-data relation to a listed entry into a hit:
 // a financing vehicle's (or a subsidiary's) bond is review (RULES.md I-4),
 // any other relation is info (FAQ 857).
-func (m *Matcher) viaLink(l issuers.Link, what string, bond bool) []hit {
+func (m *Matcher) viaLink(l issuers.Link, what func() string, bond bool) []hit {
 	if l.ListEntry == "" {
 		return nil
 	}
@@ -806,7 +822,7 @@ func (m *Matcher) viaLink(l issuers.Link, what string, bond bool) []hit {
 			conf = ", " + l.From.Confidence
 		}
 		hits = append(hits, hit{idx: i, basis: b,
-			evidence: fmt.Sprintf("%s → %s of %s (%s%s)", what, strings.ReplaceAll(string(l.Relation), "_", " "), m.label(i), l.From.Source, conf)})
+			evidence: fmt.Sprintf("%s → %s of %s (%s%s)", what(), strings.ReplaceAll(string(l.Relation), "_", " "), m.label(i), l.From.Source, conf)})
 	}
 	return hits
 }
@@ -824,11 +840,23 @@ func isBond(h *Holding) bool {
 // bondClass reports whether an asset class names debt (Fixed Income, Bond,
 // Debt...), without allocating.
 func bondClass(ac string) bool {
-	for _, w := range []string{"bond", "fixed", "debt"} {
-		for i := 0; i+len(w) <= len(ac); i++ {
-			if strings.EqualFold(ac[i:i+len(w)], w) {
-				return true
-			}
+	for i := 0; i < len(ac); i++ {
+		// Only a place where one of the words may start is compared (it
+		// is asked for every holding matched). No letter outside ASCII
+		// folds to one of theirs (only ſ and K fold to ASCII, to s and k).
+		var w string
+		switch ac[i] | 0x20 {
+		case 'b':
+			w = "bond"
+		case 'f':
+			w = "fixed"
+		case 'd':
+			w = "debt"
+		default:
+			continue
+		}
+		if i+len(w) <= len(ac) && strings.EqualFold(ac[i:i+len(w)], w) {
+			return true
 		}
 	}
 	return false
@@ -836,12 +864,12 @@ func bondClass(ac string) bool {
 
 // exactName matches a name against the list's names, aliases and issuer
 // names after normalisation (RULES.md M-5).
-func (m *Matcher) exactName(name, what string) []hit {
+func (m *Matcher) exactName(name string, what func() string) []hit {
 	return m.exactNameKey(name, issuers.NormalizeName(name), what)
 }
 
 // exactNameKey is exactName of a name whose issuers.NormalizeName is k.
-func (m *Matcher) exactNameKey(name, k, what string) []hit {
+func (m *Matcher) exactNameKey(name, k string, what func() string) []hit {
 	if k == "" {
 		return nil
 	}
@@ -881,12 +909,12 @@ func (m *Matcher) exactNameKey(name, k, what string) []hit {
 			}
 		}
 		hits = append(hits, hit{idx: r.idx, basis: b, score: 1,
-			evidence: fmt.Sprintf("%s %q → %s %q of %s%s", what, name, r.kind, r.name, m.label(r.idx), note)})
+			evidence: fmt.Sprintf("%s %q → %s %q of %s%s", what(), name, r.kind, r.name, m.label(r.idx), note)})
 	}
 	if len(hits) == 0 {
 		for _, i := range m.byLinked[k] {
 			hits = append(hits, hit{idx: i, basis: BasisLinkedTo,
-				evidence: fmt.Sprintf("%s %q → named in Linked To of %s", what, name, m.label(i))})
+				evidence: fmt.Sprintf("%s %q → named in Linked To of %s", what(), name, m.label(i))})
 		}
 	}
 	return hits
@@ -965,11 +993,11 @@ func (m *Matcher) nameHits(name string, bond bool) *nameMemo {
 		return memo
 	}
 	k := issuers.NormalizeName(name) // once, for both look-ups
-	memo.hits = m.exactNameKey(name, k, "security name")
+	memo.hits = m.exactNameKey(name, k, func() string { return "security name" })
 	if m.dir != nil {
 		// (a bond description returned above; bond here is the asset class)
 		for _, l := range m.dir.IssuerLinksKey(k) {
-			memo.hits = append(memo.hits, m.viaLink(l, fmt.Sprintf("security name %q → issuer %q", name, l.Name), bond)...)
+			memo.hits = append(memo.hits, m.viaLink(l, func() string { return fmt.Sprintf("security name %q → issuer %q", name, l.Name) }, bond)...)
 		}
 	}
 	for _, x := range memo.hits {

@@ -306,3 +306,24 @@ func TestTotalsExact(t *testing.T) {
 		t.Errorf("total %s (%d positions), want %s", got, a.total().Positions, want)
 	}
 }
+
+// FuzzBondClass holds bondClass, which compares only where a word may
+// start, to strings.EqualFold at every place.
+func FuzzBondClass(f *testing.F) {
+	for _, s := range []string{"Fixed Income", "Equity", "BOND", "debt instrument", "ﬁxed", "Debt", "d", "xbondx", "ſ", "Ｆixed", "F\u017fixed"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, ac string) {
+		want := false
+		for _, w := range []string{"bond", "fixed", "debt"} {
+			for i := 0; i+len(w) <= len(ac); i++ {
+				if strings.EqualFold(ac[i:i+len(w)], w) {
+					want = true
+				}
+			}
+		}
+		if got := bondClass(ac); got != want {
+			t.Fatalf("bondClass(%q) = %v, want %v", ac, got, want)
+		}
+	})
+}
