@@ -90,7 +90,11 @@ func (r Row) Key(dst []byte) []byte {
 		if int(i) < len(r.rec) {
 			v = r.rec[i]
 		}
-		dst = binary.AppendUvarint(dst, uint64(len(v)))
+		if len(v) < 0x80 {
+			dst = append(dst, byte(len(v))) // binary.AppendUvarint's one byte
+		} else {
+			dst = binary.AppendUvarint(dst, uint64(len(v)))
+		}
 		dst = append(dst, v...)
 	}
 	return dst
