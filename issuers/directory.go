@@ -120,6 +120,9 @@ type Directory struct {
 	// keys are issuer keys made ahead, by name, while Default builds the
 	// directory (nil after).
 	keys []map[string]string
+	// later, while Default builds the directory, fills the indexes Add
+	// does not read (indexLater).
+	later *laterIndex
 }
 
 // issuerKey is issuerKey(name), made ahead where Default made it.
@@ -268,38 +271,142 @@ func hasLink(ls []Link, l Link) bool {
 
 // index files target under the identifiers, issuer and tickers of p.
 func (d *Directory) index(p, target *Security) {
-	put := func(idx map[string][]*Security, k string) {
-		if k == "" {
-			return
-		}
-		for _, q := range idx[k] {
-			if q == target {
-				return
-			}
-		}
-		idx[k] = append(idx[k], target)
-	}
+	put := func(idx map[string][]*Security, k string) { putIndex(idx, k, target) }
 	put(d.byISIN, p.ISIN)
 	put(d.byCUSIP, p.CUSIP)
-	if len(p.CUSIP) == 9 {
-		put(d.byIssuerNum, p.CUSIP[:6])
-	}
 	put(d.bySEDOL, p.SEDOL)
 	put(d.byFIGI, p.FIGI)
-	put(d.byLEI, p.IssuerLEI)
-	put(d.byIssuer, d.issuerKey(p.IssuerName))
+	var keys [8]string
+	tks := keys[:0]
+	for _, t := range p.Tickers {
+		k := t.Key()
+		put(d.byTicker, k)
+		tks = append(tks, k)
+	}
+	// The indexes Add does not read (match reads the ones above): while
+	// Default builds the directory they are filled on another goroutine,
+	// in the same order.
+	cusip6 := ""
+	if len(p.CUSIP) == 9 {
+		cusip6 = p.CUSIP[:6]
+	}
+	if l := d.later; l != nil {
+		l.add(target, cusip6, p.IssuerLEI, d.issuerKey(p.IssuerName), p.ISIN, p.CUSIP, p.SEDOL, p.FIGI, tks)
+		return
+	}
+	d.indexRest(target, cusip6, p.IssuerLEI, d.issuerKey(p.IssuerName))
+	for _, k := range []string{p.ISIN, p.CUSIP, p.SEDOL, p.FIGI} {
+		putIndex(d.byAny, k, target)
+	}
+	for _, k := range tks {
+		putIndex(d.byAny, k, target)
+	}
+}
+
+// indexRest files target in the indexes Add does not read but byAny.
+func (d *Directory) indexRest(target *Security, cusip6, lei, issuer string) {
+	putIndex(d.byIssuerNum, cusip6, target)
+	putIndex(d.byLEI, lei, target)
+	putIndex(d.byIssuer, issuer, target)
 	d.issuerMu.Lock()
 	d.issuerKeys = nil
 	d.issuerMu.Unlock()
-	for _, t := range p.Tickers {
-		put(d.byTicker, t.Key())
+}
+
+// putIndex files target under k in idx, once.
+func putIndex(idx map[string][]*Security, k string, target *Security) {
+	if k == "" {
+		return
 	}
-	for _, k := range []string{p.ISIN, p.CUSIP, p.SEDOL, p.FIGI} {
-		put(d.byAny, k)
+	for _, q := range idx[k] {
+		if q == target {
+			return
+		}
 	}
-	for _, t := range p.Tickers {
-		put(d.byAny, t.Key())
+	idx[k] = append(idx[k], target)
+}
+
+// laterIndex fills the indexes Add does not read on a goroutine of its
+// own, from records sent in batches (each the index calls' arguments:
+// the target, then its keys for byIssuerNum, byLEI and byIssuer, then its
+// keys for byAny, ended by a nil target).
+type laterIndex struct {
+	b    *laterBatch
+	ch   chan *laterBatch
+	free chan *laterBatch
+	done chan struct{}
+}
+
+type laterBatch struct {
+	targets []*Security
+	keys    []string
+}
+
+// indexLater makes index leave the indexes Add does not read to another
+// goroutine until indexNow.
+func (d *Directory) indexLater() {
+	l := &laterIndex{ch: make(chan *laterBatch, 4), free: make(chan *laterBatch, 4), done: make(chan struct{})}
+	l.b = &laterBatch{}
+	d.later = l
+	go func() {
+		defer close(l.done)
+		for b := range l.ch {
+			k := b.keys
+			for _, t := range b.targets {
+				d.indexRest(t, k[0], k[1], k[2])
+				k = k[3:]
+				for ; k[0] != ""; k = k[1:] {
+					putIndex(d.byAny, k[0], t)
+				}
+				k = k[1:]
+			}
+			b.targets, b.keys = b.targets[:0], b.keys[:0]
+			select {
+			case l.free <- b:
+			default:
+			}
+		}
+	}()
+}
+
+func (l *laterIndex) add(target *Security, cusip6, lei, issuer, isin, cusip, sedol, figi string, tickers []string) {
+	b := l.b
+	b.targets = append(b.targets, target)
+	b.keys = append(b.keys, cusip6, lei, issuer)
+	for _, k := range [...]string{isin, cusip, sedol, figi} {
+		if k != "" {
+			b.keys = append(b.keys, k)
+		}
 	}
+	for _, k := range tickers {
+		if k != "" {
+			b.keys = append(b.keys, k)
+		}
+	}
+	b.keys = append(b.keys, "") // the end of target's byAny keys
+	if len(b.targets) == 1024 {
+		l.ch <- b
+		select {
+		case l.b = <-l.free:
+		default:
+			l.b = &laterBatch{}
+		}
+	}
+}
+
+// indexNow waits for the indexes left to another goroutine, and indexes
+// at once again.
+func (d *Directory) indexNow() {
+	l := d.later
+	if l == nil {
+		return
+	}
+	if len(l.b.targets) > 0 {
+		l.ch <- l.b
+	}
+	close(l.ch)
+	<-l.done
+	d.later = nil
 }
 
 // normalised reports whether id needs no normID: no lower case, no space.

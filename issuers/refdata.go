@@ -123,6 +123,8 @@ func Default() (*Directory, error) {
 		}()
 	}
 	d := newDirectory(n)
+	d.indexLater()
+	defer d.indexNow()
 	for i := range sets {
 		<-ready[i]
 		d.keys = append(d.keys, preps[i].keys)
