@@ -1,8 +1,6 @@
 package pipeline
 
 import (
-	"bytes"
-	"encoding/binary"
 	"hash/maphash"
 	"runtime"
 	"sync/atomic"
@@ -10,123 +8,115 @@ import (
 )
 
 // memo maps byte keys to uint32 values for the screening workers: any
-// number of goroutines read and write it without locks (a read is a hash,
-// an atomic load and one comparison of the key; see memoWriter). Entries are
+// number of goroutines read and write it without locks (a read is two
+// hashes of the key and one 16-byte slot; see memoWriter). Entries are
 // never changed or removed; once full it takes no more (a miss is only
-// slower, never wrong). Keys are compared whole, so a hash collision costs a
-// probe, not a wrong answer.
+// slower, never wrong).
 //
-// Layout: an open-addressing table of atomic slots, each holding a tag (the
-// hash's top bits) and the position of the entry in an append-only arena;
-// an entry is the key's length, the key and the value. A writer fills the
-// arena first and publishes the slot last, so a reader that sees a slot
-// sees its entry.
+// A key is known by its fingerprint, not by its bytes: two 64-bit hashes
+// of it under seeds drawn afresh for every memo (hash/maphash; AES rounds
+// on this machine's CPU), of which a slot keeps 112 bits. Two different
+// keys are taken for one only when both hashes agree on all 111 of them:
+// a probe meets at most 768 Ki entries, a file of 10 million rows makes
+// fewer than 2^25 probes, so the chance that this happens once in such a
+// file is below 2^-67 (10^-20), far below the rate of undetected memory
+// errors of the hardware it runs on; and the seeds are never seen outside
+// the process, so no file can be made to collide. A
+// table of positions of whole keys in an arena, compared byte for byte on
+// every hit (what the memo was until 2026-12-07), cost a load of the
+// slot, then of the entry, and the comparison: 53 ms of CPU and 22 ms of
+// the wall time of a 1M-row screen (a sixth of what was left above the
+// encoding/csv floor), and 8 MB more memory (README, "Speed").
 //
-// Every probe lands on a random slot and a random entry, two cache misses
-// and, with 4 KiB pages, two TLB misses over the memo's tens of megabytes;
-// so the slots and the arena live in memory of their own, in 2 MiB pages
-// where the kernel gives them (see hugeBytes), which also makes touching
-// them the first time cheaper. The arena is reserved whole and costs only
-// the pages written.
+// Layout: an open-addressing table of 16-byte slots, four to a cache
+// line. A slot's first word is the first hash with its lowest bit set
+// (0: empty; memoReserved: a writer is filling it), its second the top 48
+// bits of the second hash and the value. The table lives in memory of its
+// own, in 2 MiB pages where the kernel gives them (see hugeBytes): every
+// probe lands on a random slot of its 16 MiB.
 type memo struct {
-	seed  maphash.Seed
-	slots []atomic.Uint64
-	mask  uint64
-	n     atomic.Int64 // slots in use
-	arena []byte
-	pos   atomic.Uint64 // next free arena position
+	seed, seed2 maphash.Seed
+	slots       []memoSlot
+	mask        uint64
+	n           atomic.Int64 // slots in use
 }
 
+type memoSlot struct{ a, b atomic.Uint64 }
+
 const (
-	memoSlotsLog = 20
-	memoArena    = 32 << 20 // 32 MiB of keys at most (~450,000 row identities)
-	memoMaxKey   = 4096     // longer keys are not kept
-	memoPosBits  = 40
+	memoSlotsLog = 20 // 1 Mi slots: 16 MiB, up to 768 Ki entries
+	memoReserved = 2  // a slot being filled (a first word always has its lowest bit set)
+	memoValBits  = 16 // the low bits of a slot's second word: the value
+	memoMaxValue = 1<<memoValBits - 1
 )
 
 func newMemo() *memo {
-	sb, freeSlots := hugeBytes(8 << memoSlotsLog)
-	arena, freeArena := hugeBytes(memoArena)
-	m := &memo{seed: maphash.MakeSeed(),
-		slots: unsafe.Slice((*atomic.Uint64)(unsafe.Pointer(unsafe.SliceData(sb))), 1<<memoSlotsLog),
-		arena: arena}
+	sb, free := hugeBytes(int(unsafe.Sizeof(memoSlot{})) << memoSlotsLog)
+	m := &memo{seed: maphash.MakeSeed(), seed2: maphash.MakeSeed(),
+		slots: unsafe.Slice((*memoSlot)(unsafe.Pointer(unsafe.SliceData(sb))), 1<<memoSlotsLog)}
 	m.mask = uint64(len(m.slots) - 1)
 	// The memory is the memo's alone: give it back when the memo goes.
-	runtime.AddCleanup(m, func(free [2]func()) { free[0](); free[1]() }, [2]func(){freeSlots, freeArena})
+	runtime.AddCleanup(m, func(free func()) { free() }, free)
 	return m
 }
 
-// reset empties the memo, keeping its slots and arena for reuse. No
-// goroutine may be using it.
+// reset empties the memo, keeping its slots for reuse, with new seeds.
+// No goroutine may be using it.
 func (m *memo) reset() {
-	clear(m.slots)
+	clear(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(m.slots))), len(m.slots)*int(unsafe.Sizeof(memoSlot{}))))
 	m.n.Store(0)
-	m.pos.Store(0)
-	m.seed = maphash.MakeSeed()
+	m.seed, m.seed2 = maphash.MakeSeed(), maphash.MakeSeed()
 }
 
 // get returns the value stored for key.
 func (m *memo) get(key []byte) (uint32, bool) { return m.getHashed(key, m.hash(key)) }
 
-// hash is the hash get and put use for key.
+// hash is the first hash of key, which picks its slot: callers that probe
+// a batch of keys make it once and warm the slots with it.
 func (m *memo) hash(key []byte) uint64 { return maphash.Bytes(m.seed, key) }
 
-// warm loads the first slot of each hash in hs, then the entry each
-// points to, so that the gets of those keys that follow find them in the
-// cache. Each probe of a memo tens of megabytes wide is two cache misses;
-// loaded one key after another they wait for memory one after another,
-// loaded here together they overlap (a batch of 32 probes took about 40%
-// less time than 32 gets in a benchmark of 250,000 keys). It changes
-// nothing: a key put after warm is still found by get. It returns a byte
-// of what it loaded, for the caller to keep (so the loads are not dropped
-// as unused) where no other goroutine writes.
-func (m *memo) warm(hs []uint64) byte {
-	var slots [64]uint64
-	n := min(len(hs), len(slots))
-	for i, h := range hs[:n] {
-		slots[i] = m.slots[h&m.mask].Load()
-	}
-	var acc byte
-	for i, s := range slots[:n] {
-		if s != 0 && s>>memoPosBits == hs[i]>>memoPosBits {
-			acc += m.arena[s&(1<<memoPosBits-1)-1]
-		}
-	}
-	return acc
+// second is the part of key's second hash a slot keeps.
+func (m *memo) second(key []byte) uint64 {
+	return maphash.Bytes(m.seed2, key) &^ memoMaxValue
 }
 
-// getHashed is get of key whose hash is h.
+// warm loads the slot of each hash in hs, so that the gets of those keys
+// that follow find them in the cache. Each probe of a memo tens of
+// megabytes wide is a cache miss; loaded one key after another they wait
+// for memory one after another, loaded here together they overlap. It
+// changes nothing: a key put after warm is still found by get. It returns
+// a byte of what it loaded, for the caller to keep (so the loads are not
+// dropped as unused) where no other goroutine writes.
+func (m *memo) warm(hs []uint64) byte {
+	var acc uint64
+	for _, h := range hs {
+		acc += m.slots[h&m.mask].a.Load()
+	}
+	return byte(acc)
+}
+
+// getHashed is get of key whose first hash is h.
 func (m *memo) getHashed(key []byte, h uint64) (uint32, bool) {
-	tag := h >> memoPosBits
+	a0, b0 := h|1, m.second(key)
 	for i := h & m.mask; ; i = (i + 1) & m.mask {
-		s := m.slots[i].Load()
-		if s == 0 {
+		s := &m.slots[i]
+		a := s.a.Load()
+		if a == 0 {
 			return 0, false
 		}
-		if s>>memoPosBits != tag {
-			continue
-		}
-		if v, ok := m.entry(s&(1<<memoPosBits-1)-1, key); ok {
-			return v, true
+		if a == a0 {
+			if b := s.b.Load(); b&^memoMaxValue == b0 {
+				return uint32(b & memoMaxValue), true
+			}
 		}
 	}
 }
 
-// entry compares the entry at pos with key and returns its value.
-func (m *memo) entry(pos uint64, key []byte) (uint32, bool) {
-	e := m.arena[pos:]
-	n, w := binary.Uvarint(e)
-	if int(n) != len(key) || !bytes.Equal(e[w:w+int(n)], key) {
-		return 0, false
-	}
-	return binary.LittleEndian.Uint32(e[w+int(n):]), true
-}
-
-// put stores v for key unless key is there already, too long, or the memo
-// is full; it reports whether key is in the memo afterwards.
+// put stores v for key unless key is there already, v is too large or the
+// memo is full; it reports whether key is in the memo afterwards.
 func (m *memo) put(key []byte, v uint32) bool { return m.putHashed(key, m.hash(key), v) }
 
-// putHashed is put of key whose hash is h, for a goroutine that puts
+// putHashed is put of key whose first hash is h, for a goroutine that puts
 // seldom (a worker has a memoWriter).
 func (m *memo) putHashed(key []byte, h uint64, v uint32) bool {
 	w := memoWriter{m: m}
@@ -136,71 +126,67 @@ func (m *memo) putHashed(key []byte, h uint64, v uint32) bool {
 }
 
 // memoWriter puts into a memo for one goroutine. Writers take no lock (two
-// workers putting the new securities of a file at once queued on one),
-// and share no counter on the way a put takes (an atomic add on a line
-// both cores write was as slow): a writer takes the arena's bytes a block
-// at a time and adds its entries to the memo's count in batches. It
-// writes an entry in its block and publishes the slot with a
-// compare-and-swap; a writer that loses a slot to another goes on
-// probing, and finds the key there if it was the same key.
+// workers putting the new securities of a file at once queued on one) and
+// share no counter on the way a put takes (an atomic add on a line both
+// cores write was as slow): a writer adds its entries to the memo's count
+// in batches. It reserves an empty slot with a compare-and-swap, writes
+// the second word and publishes the first last; readers pass a reserved
+// slot by, and a writer waits for it to be filled (a few stores), so that
+// two writers of one key at once leave it in one slot.
 type memoWriter struct {
-	m        *memo
-	block    uint64 // bytes taken from the arena at a time (0: each entry's own)
-	off, end uint64 // what is left of the block taken
-	n        int64  // entries not yet added to m.n
+	m *memo
+	n int64 // entries not yet added to m.n
 }
 
-const (
-	memoBlock = 16 << 10 // a worker's block of the arena
-	memoCount = 256      // entries a writer counts before it adds them to the memo's
-)
+const memoCount = 256 // entries a writer counts before it adds them to the memo's
 
-// putHashed is memo.put of key whose hash is h.
+// putHashed is memo.put of key whose first hash is h.
 func (w *memoWriter) putHashed(key []byte, h uint64, v uint32) bool {
 	m := w.m
-	if len(key) > memoMaxKey {
+	if v > memoMaxValue {
 		return false
 	}
-	tag := h >> memoPosBits
-	i, found := m.probe(key, h&m.mask, tag)
-	if found {
-		return true
+	a0, b0 := h|1, m.second(key)
+	i := h & m.mask
+	for ; ; i = (i + 1) & m.mask {
+		a := m.settled(i)
+		if a == 0 {
+			break
+		}
+		if a == a0 && m.slots[i].b.Load()&^memoMaxValue == b0 {
+			return true
+		}
 	}
 	// Each writer counts at most memoCount entries it has not added:
 	// with a few writers the table stays well under full, and probes end.
 	if m.n.Load()+w.n >= int64(len(m.slots)*3/4) {
 		return false
 	}
-	lw := 1
-	if len(key) >= 0x80 {
-		lw = 2 // memoMaxKey is under 1<<14
-	}
-	size := uint64(lw + len(key) + 4)
-	if w.end-w.off < size {
-		take := max(w.block, size)
-		end := m.pos.Add(take)
-		if end > memoArena {
-			return false
-		}
-		w.off, w.end = end-take, end
-	}
-	off := w.off
-	w.off += size
-	binary.PutUvarint(m.arena[off:off+uint64(lw)], uint64(len(key)))
-	copy(m.arena[off+uint64(lw):], key)
-	binary.LittleEndian.PutUint32(m.arena[off+uint64(lw)+uint64(len(key)):], v)
-	e := tag<<memoPosBits | (off + 1)
-	for {
-		if m.slots[i].CompareAndSwap(0, e) {
-			if w.n++; w.n >= memoCount {
-				w.flush()
+	for ; ; i = (i + 1) & m.mask {
+		s := &m.slots[i]
+		if !s.a.CompareAndSwap(0, memoReserved) {
+			// Taken by another writer since: by this key, it is done.
+			if m.settled(i) == a0 && s.b.Load()&^memoMaxValue == b0 {
+				return true
 			}
-			return true
+			continue
 		}
-		// Another writer published the slot first.
-		if i, found = m.probe(key, i, tag); found {
-			return true // the same key: its bytes reserved here go unused
+		s.b.Store(b0 | uint64(v))
+		s.a.Store(a0)
+		if w.n++; w.n >= memoCount {
+			w.flush()
 		}
+		return true
+	}
+}
+
+// settled returns the first word of slot i once no writer is filling it.
+func (m *memo) settled(i uint64) uint64 {
+	for {
+		if a := m.slots[i].a.Load(); a != memoReserved {
+			return a
+		}
+		runtime.Gosched()
 	}
 }
 
@@ -209,21 +195,5 @@ func (w *memoWriter) flush() {
 	if w.n > 0 {
 		w.m.n.Add(w.n)
 		w.n = 0
-	}
-}
-
-// probe looks for key from slot i on: the slot holding it (found), or
-// the first empty slot.
-func (m *memo) probe(key []byte, i, tag uint64) (uint64, bool) {
-	for ; ; i = (i + 1) & m.mask {
-		s := m.slots[i].Load()
-		if s == 0 {
-			return i, false
-		}
-		if s>>memoPosBits == tag {
-			if _, ok := m.entry(s&(1<<memoPosBits-1)-1, key); ok {
-				return i, true
-			}
-		}
 	}
 }

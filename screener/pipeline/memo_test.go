@@ -40,8 +40,15 @@ func TestMemo(t *testing.T) {
 			t.Fatalf("a key never put (%d with a space) is known", i)
 		}
 	}
-	if m.put(make([]byte, memoMaxKey+1), 1) {
-		t.Error("a key over memoMaxKey was kept")
+	if m.put([]byte("a value too large"), memoMaxValue+1) {
+		t.Error("a value over memoMaxValue was kept")
+	}
+	long := make([]byte, 10000) // a key's length does not matter
+	if !m.put(long, 7) {
+		t.Error("a long key was refused")
+	}
+	if v, ok := m.get(long); !ok || v != 7 {
+		t.Errorf("get of a long key = %d, %v", v, ok)
 	}
 	m.reset()
 	if _, ok := m.get([]byte("ISIN:CNE000000007|name 7")); ok {
@@ -66,7 +73,7 @@ func TestMemoSameKeysAtOnce(t *testing.T) {
 		wg.Go(func() {
 			// Two writers of their own, as workers have, and two
 			// that put one entry at a time.
-			wr := memoWriter{m: m, block: memoBlock}
+			wr := memoWriter{m: m}
 			defer wr.flush()
 			for i := range n {
 				k := fmt.Appendf(nil, "TICKER:XHKG:%d|CHINA MOBILE %d", i, i%97)
@@ -93,24 +100,55 @@ func TestMemoSameKeysAtOnce(t *testing.T) {
 	}
 }
 
-// A memo whose arena is full refuses new keys and still answers the old.
+// A memo three quarters full refuses new keys and still answers the old
+// (and its probes, which end at an empty slot, all end).
 func TestMemoFull(t *testing.T) {
 	m := newMemo()
-	key := make([]byte, memoMaxKey)
 	kept := 0
 	for i := 0; ; i++ {
-		copy(key, fmt.Sprintf("%08d", i))
-		if !m.put(key, uint32(i)) {
+		if !m.put(fmt.Appendf(nil, "%08d", i), uint32(i%memoMaxValue)) {
 			break
 		}
 		kept++
 	}
-	if kept == 0 || uint64(kept)*memoMaxKey > memoArena {
-		t.Fatalf("%d keys of %d bytes kept in a %d-byte arena", kept, memoMaxKey, memoArena)
+	if want := len(m.slots) * 3 / 4; kept != want {
+		t.Fatalf("%d keys kept in %d slots, want %d", kept, len(m.slots), want)
 	}
-	copy(key, fmt.Sprintf("%08d", kept-1))
-	if v, ok := m.get(key); !ok || v != uint32(kept-1) {
-		t.Fatalf("last key kept: %d, %v", v, ok)
+	for _, i := range []int{0, kept / 2, kept - 1} {
+		if v, ok := m.get(fmt.Appendf(nil, "%08d", i)); !ok || v != uint32(i%memoMaxValue) {
+			t.Fatalf("key %d kept: %d, %v", i, v, ok)
+		}
+	}
+	if _, ok := m.get([]byte("never put")); ok {
+		t.Fatal("a key never put is known in a full memo")
+	}
+}
+
+// A key is known by two hashes under the memo's own seeds: keys that one
+// of them cannot tell apart are still told apart (a fingerprint whose
+// first hash or second alone agrees is a probe, not an answer), and a
+// memo reset draws new seeds.
+func TestMemoFingerprint(t *testing.T) {
+	m := newMemo()
+	k := []byte("ISIN:HK0941009539|CHINA MOBILE LTD")
+	if !m.put(k, 1) {
+		t.Fatal("put refused")
+	}
+	// Another key in the same slot, with the first word copied: only the
+	// second hash tells them apart.
+	other := []byte("ISIN:HK0883013259|CNOOC LTD")
+	h := m.hash(k)
+	if v, ok := m.getHashed(other, h); ok {
+		t.Fatalf("a key with another second hash is known as %d", v)
+	}
+	// The same key under a first hash that is not its own: another slot.
+	if _, ok := m.getHashed(k, h^1<<40); ok {
+		t.Fatal("a key is known at a first hash that is not its own")
+	}
+	s1, s2 := m.seed, m.seed2
+	m.reset()
+	if m.seed == s1 || m.seed2 == s2 || m.seed == m.seed2 {
+		t.Fatal("reset did not draw two new seeds")
 	}
 }
 

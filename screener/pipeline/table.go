@@ -72,7 +72,7 @@ func screenTable(ctx context.Context, t *holdings.Table, m *screener.Matcher, b 
 	var wg sync.WaitGroup
 	for i := range workers {
 		s := &chunkSink{m: m, at: at, opt: opt, seen: memo, tally: screener.NewTally()}
-		s.w = memoWriter{m: memo.rows, block: memoBlock}
+		s.w = memoWriter{m: memo.rows}
 		tallies[i] = s.tally
 		wg.Add(1)
 		go func() {
@@ -576,7 +576,7 @@ const (
 func newSeen() *seen { return &seen{rows: newMemo()} }
 
 // seenPool keeps the memos of finished runs for later ones: a server
-// screening upload after upload reuses its megabytes of slots and arena
+// screening upload after upload reuses its megabytes of slots
 // instead of allocating them each time.
 var seenPool sync.Pool
 
