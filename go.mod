@@ -10,6 +10,7 @@ require (
 	github.com/gocarina/gocsv v0.0.0-20240520201108-78e41c74b4b1
 	github.com/goccy/go-json v0.12.0
 	github.com/jackc/pgx/v5 v5.13.0
+	github.com/klauspost/compress v1.20.5
 	github.com/labstack/echo/v4 v4.13.4
 	github.com/richardlehane/mscfb v1.0.4
 	github.com/shopspring/decimal v1.4.0

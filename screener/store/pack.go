@@ -2,13 +2,14 @@ package store
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"runtime"
 	"sync"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // Reports from packMin bytes up are kept gzip-compressed (fastest level):

@@ -67,3 +67,31 @@ func TestPackReport(t *testing.T) {
 		}
 	}
 }
+
+// TestUnpackStdlibReport: reports saved before PackReport moved to
+// klauspost/compress were written by compress/gzip, with the length in
+// the first member's header; they read back as they were saved.
+func TestUnpackStdlibReport(t *testing.T) {
+	report := []byte(`{"findings":[` + strings.Repeat(`{"status":"prohibited_locked","line":9,"name":"HIKVISION"},`, 50000) + `{}]}`)
+	var b bytes.Buffer
+	half := len(report) / 2
+	for i, part := range [][]byte{report[:half], report[half:]} {
+		w, err := gzip.NewWriterLevel(&b, gzip.BestSpeed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			w.Extra = append([]byte{'S', 'L', 8, 0}, byte(len(report)), byte(len(report)>>8), byte(len(report)>>16), 0, 0, 0, 0, 0)
+		}
+		if _, err := w.Write(part); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := UnpackReport(b.Bytes())
+	if err != nil || !bytes.Equal(got, report) {
+		t.Fatalf("a report compress/gzip packed: %d bytes back of %d, %v", len(got), len(report), err)
+	}
+}
