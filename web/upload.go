@@ -85,6 +85,68 @@ var (
 	release      = debug.FreeOSMemory // what the timer runs (tests count it)
 )
 
+// reportBufs keeps the report buffers of answered uploads for later ones,
+// until releaseMemory gives the memory back.
+var reportBufs bufShelf
+
+// bufShelf is a few byte buffers kept for reuse, the largest ones.
+type bufShelf struct {
+	mu   sync.Mutex
+	bufs [][]byte
+}
+
+// bufShelfMin is the least capacity worth keeping (a small upload's
+// report buffer is cheap to clear), and bufShelfLen how many are kept (one
+// per upload that may run at once on a small server).
+const (
+	bufShelfMin = 1 << 20
+	bufShelfLen = 4
+)
+
+// take returns an empty buffer with room for n bytes from the shelf, or
+// nil when none is that large.
+func (s *bufShelf) take(n int) []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, b := range s.bufs {
+		if cap(b) >= n {
+			s.bufs = append(s.bufs[:i], s.bufs[i+1:]...)
+			return b[:0]
+		}
+	}
+	return nil
+}
+
+// give puts b on the shelf, replacing the smallest when it is full. b
+// must not be used after.
+func (s *bufShelf) give(b []byte) {
+	if cap(b) < bufShelfMin {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.bufs) < bufShelfLen {
+		s.bufs = append(s.bufs, b[:0])
+		return
+	}
+	small := 0
+	for i := range s.bufs {
+		if cap(s.bufs[i]) < cap(s.bufs[small]) {
+			small = i
+		}
+	}
+	if cap(b) > cap(s.bufs[small]) {
+		s.bufs[small] = b[:0]
+	}
+}
+
+// empty drops every buffer on the shelf.
+func (s *bufShelf) empty() {
+	s.mu.Lock()
+	s.bufs = nil
+	s.mu.Unlock()
+}
+
 // releaseMemory returns the heap a big upload used (its chunks, memo and
 // report buffer) to the system releaseAfter after the last such upload,
 // instead of keeping it until the runtime's background scavenger gets to
@@ -93,7 +155,10 @@ func releaseMemory() {
 	releaseMu.Lock()
 	defer releaseMu.Unlock()
 	if releaseTimer == nil {
-		releaseTimer = time.AfterFunc(releaseAfter, func() { release() })
+		releaseTimer = time.AfterFunc(releaseAfter, func() {
+			reportBufs.empty() // their memory goes back too
+			release()
+		})
 		return
 	}
 	releaseTimer.Reset(releaseAfter)

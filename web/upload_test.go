@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -103,5 +105,96 @@ func TestUploadStoresDigestNotRows(t *testing.T) {
 	}
 	if len(run.Holdings) != 0 {
 		t.Errorf("the run stored %d holdings rows", len(run.Holdings))
+	}
+}
+
+// TestUploadReusesReportBuffer: an answered upload leaves its report
+// buffer for the next one (which then does not clear megabytes afresh),
+// and neither upload's answer nor its saved report shows the other's
+// bytes.
+func TestUploadReusesReportBuffer(t *testing.T) {
+	reportBufs.empty()
+	defer reportBufs.empty()
+	f := newFixture(t)
+	file := func(isin string) []byte {
+		var b bytes.Buffer
+		b.WriteString("portfolio,isin,name,quantity\n")
+		for i := range 90000 { // over 2 MB: a report buffer of over 1 MB is kept
+			fmt.Fprintf(&b, "P%d,US0378331005,Apple,%d\n", i%50, i+1)
+			if i%20000 == 0 {
+				fmt.Fprintf(&b, "P%d,%s,Listed,%d\n", i%50, isin, i+1)
+			}
+		}
+		return b.Bytes()
+	}
+	shelved := func() int {
+		reportBufs.mu.Lock()
+		defer reportBufs.mu.Unlock()
+		return len(reportBufs.bufs)
+	}
+	var answers []*httptest.ResponseRecorder
+	for i, isin := range []string{"HK0941009539", "CNE100000PM8"} {
+		w := uploadAPI(f, file(isin), false)
+		if w.Code != http.StatusCreated {
+			t.Fatalf("upload %d: status %d: %.300s", i, w.Code, w.Body)
+		}
+		if n := shelved(); n != 1 {
+			t.Fatalf("after upload %d, %d report buffers kept, want 1", i, n)
+		}
+		answers = append(answers, w)
+	}
+	for i, w := range answers {
+		own, other := []string{"HK0941009539", "CNE100000PM8"}[i], []string{"CNE100000PM8", "HK0941009539"}[i]
+		body := w.Body.String()
+		if strings.Count(body, own) < 4 || strings.Contains(body, other) {
+			t.Errorf("answer %d: %d findings of %s, and %s in it: %v", i, strings.Count(body, own), own, other, strings.Contains(body, other))
+		}
+		id, err := strconv.ParseUint(w.Header().Get("X-Run-ID"), 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run, err := f.st.Run(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(run.Report, w.Body.Bytes()) {
+			t.Errorf("run %d: the saved report (%d bytes) is not the answer (%d bytes)", id, len(run.Report), w.Body.Len())
+		}
+	}
+}
+
+// The shelf keeps the largest few buffers, none small, and gives one back
+// only when it is large enough.
+func TestBufShelf(t *testing.T) {
+	var s bufShelf
+	s.give(make([]byte, 10, bufShelfMin-1))
+	if b := s.take(1); b != nil {
+		t.Fatal("a small buffer was kept")
+	}
+	for i := range bufShelfLen + 1 {
+		s.give(make([]byte, 5, bufShelfMin*(i+1)))
+	}
+	if len(s.bufs) != bufShelfLen {
+		t.Fatalf("%d buffers kept, want %d", len(s.bufs), bufShelfLen)
+	}
+	if b := s.take(bufShelfMin * (bufShelfLen + 2)); b != nil {
+		t.Fatal("a buffer too small was given")
+	}
+	b := s.take(bufShelfMin*bufShelfLen + 1)
+	if cap(b) != bufShelfMin*(bufShelfLen+1) || len(b) != 0 {
+		t.Fatalf("took len %d cap %d", len(b), cap(b))
+	}
+	for range bufShelfLen - 1 {
+		if s.take(bufShelfMin*2) == nil {
+			t.Fatal("a kept buffer was not given")
+		}
+	}
+	if s.take(1) != nil {
+		t.Fatal("the smallest buffer was kept when a larger one came")
+	}
+	s.give(b)
+	s.empty()
+	if s.take(1) != nil {
+		t.Fatal("a buffer outlived empty")
 	}
 }
