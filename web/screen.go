@@ -1,13 +1,16 @@
 package web
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -214,15 +217,25 @@ const maxField = 4 << 10
 // client's file name is only ever displayed (see displayName), never used
 // as a path. When csrf is set, the _csrf field must come before the file and
 // match the cookie.
+// formBufs are the buffers streamForm reads request bodies through.
+var formBufs = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 256<<10) }}
+
 func streamForm(c echo.Context, fileField string, csrf bool, file func(f formFields, name string, r io.Reader) error) (formFields, error) {
-	mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
+	mt, params, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
 	if mt != "multipart/form-data" {
 		return nil, echo.NewHTTPError(http.StatusUnsupportedMediaType, "send the file as multipart/form-data")
 	}
-	mr, err := c.Request().MultipartReader()
-	if err != nil {
-		return nil, invalid("read the form: %v", err)
+	boundary := params["boundary"]
+	if boundary == "" {
+		return nil, invalid("read the form: no multipart boundary in the Content-Type")
 	}
+	// mime/multipart reads its body 4 KB at a time, and net/http hands a
+	// read that size straight to the connection: 12,000 system calls for
+	// a 50 MB upload. A large buffer between them makes those reads copies.
+	br := formBufs.Get().(*bufio.Reader)
+	br.Reset(c.Request().Body)
+	defer func() { br.Reset(nil); formBufs.Put(br) }()
+	mr := multipart.NewReader(br, boundary)
 	f := formFields{}
 	seen := false
 	for {

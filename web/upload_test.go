@@ -108,6 +108,40 @@ func TestUploadStoresDigestNotRows(t *testing.T) {
 	}
 }
 
+// TestUploadFormReadThroughBuffer: the form is read through a pooled
+// buffer bigger than mime/multipart's own: uploads larger than it, one
+// after another, keep their own bytes (size and SHA-256 of each input,
+// every row screened), and a form without a boundary is refused by name.
+func TestUploadFormReadThroughBuffer(t *testing.T) {
+	f := newFixture(t)
+	for i, rows := range []int{30000, 21000} { // 400 KB and 280 KB
+		var b bytes.Buffer
+		b.WriteString("isin,name\n")
+		for r := range rows {
+			fmt.Fprintf(&b, "US0378331005,Apple %d\n", r+i)
+		}
+		w := uploadAPI(f, b.Bytes(), i == 1)
+		if w.Code != http.StatusCreated {
+			t.Fatalf("upload %d: status %d: %.300s", i, w.Code, w.Body)
+		}
+		runs, err := f.st.Runs()
+		if err != nil || len(runs) != i+1 {
+			t.Fatalf("runs %v, %v", runs, err)
+		}
+		sum := sha256.Sum256(b.Bytes())
+		want := store.Input{Name: "h.csv", Bytes: int64(b.Len()), SHA256: hex.EncodeToString(sum[:])}
+		if r := runs[0]; len(r.Inputs) != 1 || r.Inputs[0] != want || r.Holdings != rows {
+			t.Errorf("upload %d: inputs %+v holdings %d, want %+v and %d", i, r.Inputs, r.Holdings, want, rows)
+		}
+	}
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/screen", strings.NewReader("--x\r\n"))
+	req.Header.Set("Content-Type", "multipart/form-data")
+	req.Header.Set(apiKeyHeader, f.keys[RoleBroker])
+	if w := f.do(req); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "boundary") {
+		t.Errorf("a form without a boundary: %d %s", w.Code, w.Body)
+	}
+}
+
 // TestUploadReusesReportBuffer: an answered upload leaves its report
 // buffer for the next one (which then does not clear megabytes afresh),
 // and neither upload's answer nor its saved report shows the other's
