@@ -3,10 +3,14 @@ package store
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/screener/screener/screener"
 )
 
 func TestPackReport(t *testing.T) {
@@ -94,4 +98,37 @@ func TestUnpackStdlibReport(t *testing.T) {
 	if err != nil || !bytes.Equal(got, report) {
 		t.Fatalf("a report compress/gzip packed: %d bytes back of %d, %v", len(got), len(report), err)
 	}
+}
+
+// BenchmarkPlanRun measures what a big run's save does before its write
+// transaction (hash and compress its report), against the two one after
+// the other (the "serial" case) in the same run.
+//
+//	go test -run '^$' -bench PlanRun ./screener/store/
+func BenchmarkPlanRun(b *testing.B) {
+	var r bytes.Buffer
+	r.WriteString(`{"findings":[`)
+	for i := range 120000 { // some 24 MB, a 500,000-row upload's report
+		fmt.Fprintf(&r, `{"file":"h.csv","line":%d,"portfolio":"P%04d","status":"review","quantity":"%d","market_value":"%d.%02d","security":{"isin":"HK0941009539","name":"CHINA MOBILE LTD"},"evidence":["ISIN HK0941009539 is listed"]},`, i+2, i%2000, i*7%10007, i*31%100003, i%100)
+	}
+	r.WriteString(`{}]}`)
+	sum := &screener.Summary{Rows: 120000}
+	b.Run("serial", func(b *testing.B) {
+		b.SetBytes(int64(r.Len()))
+		for b.Loop() {
+			_ = HashSecret(r.String())
+			if _, err := PackReport(r.Bytes()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("PlanRun", func(b *testing.B) {
+		b.SetBytes(int64(r.Len()))
+		for b.Loop() {
+			run := Run{Report: r.Bytes(), Summary: sum}
+			if _, _, err := PlanRun(&run, time.Time{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

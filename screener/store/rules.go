@@ -8,12 +8,15 @@ package store
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/screener/screener/screener"
@@ -106,14 +109,19 @@ func ParseSnapshotRef(ref string) (id uint64, skip int, err error) {
 
 // PlanRun checks a run to save and describes it (all but its ID): the
 // default portfolio name, the counts from the report (or from
-// run.Summary), its SHA-256.
-func PlanRun(run *Run, now time.Time) (RunInfo, error) {
+// run.Summary), its SHA-256. It also returns what the store keeps of the
+// report (PackReport), hashed and packed at once: a big run's report is
+// tens of MB, and its save is the tail of an upload while the client waits.
+func PlanRun(run *Run, now time.Time) (RunInfo, []byte, error) {
 	if len(run.Report) == 0 || run.Summary == nil && !json.Valid(run.Report) {
-		return RunInfo{}, screener.Errorf(screener.KindInvalid, "save run: the report is not JSON")
+		return RunInfo{}, nil, screener.Errorf(screener.KindInvalid, "save run: the report is not JSON")
 	}
 	if run.Portfolio == "" {
 		run.Portfolio = defaultPortfolio(run.Files)
 	}
+	var sum [sha256.Size]byte
+	var wg sync.WaitGroup
+	wg.Go(func() { sum = sha256.Sum256(run.Report) })
 	var rep struct {
 		Summary  screener.Summary  `json:"summary"`
 		Findings []json.RawMessage `json:"findings"`
@@ -127,9 +135,14 @@ func PlanRun(run *Run, now time.Time) (RunInfo, error) {
 	if held == 0 {
 		held = rep.Summary.Screened
 	}
+	packed, err := PackReport(run.Report)
+	wg.Wait()
+	if err != nil {
+		return RunInfo{}, nil, err
+	}
 	return RunInfo{Portfolio: run.Portfolio, User: run.User, AsOf: run.AsOf.UTC(), SavedAt: now,
 		Files: run.Files, SnapshotIDs: run.SnapshotIDs, Inputs: run.Inputs, Holdings: held,
-		Findings: findingCount(*run, len(rep.Findings)), ByStatus: rep.Summary.ByStatus, ReportSHA256: HashSecret(string(run.Report))}, nil
+		Findings: findingCount(*run, len(rep.Findings)), ByStatus: rep.Summary.ByStatus, ReportSHA256: hex.EncodeToString(sum[:])}, packed, nil
 }
 
 // RunPortfolio is the portfolio record after saving run (already planned,

@@ -1,14 +1,11 @@
 package store
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -136,32 +133,9 @@ func defaultPortfolio(files []string) string {
 // snapshots it names must exist. The report must be JSON; when it is a
 // screener.Report its summary is kept for listings.
 func (s *Store) SaveRun(run Run) (uint64, error) {
-	if len(run.Report) == 0 || run.Summary == nil && !json.Valid(run.Report) {
-		return 0, screener.Errorf(screener.KindInvalid, "save run: the report is not JSON")
-	}
-	if run.Portfolio == "" {
-		run.Portfolio = defaultPortfolio(run.Files)
-	}
-	var rep struct {
-		Summary  screener.Summary  `json:"summary"`
-		Findings []json.RawMessage `json:"findings"`
-	}
-	if run.Summary != nil {
-		rep.Summary = *run.Summary
-	} else {
-		_ = json.Unmarshal(run.Report, &rep) // best effort: counts for listings only
-	}
-	sum := sha256.Sum256(run.Report)
-	now := s.stamp()
-	held := len(run.Holdings)
-	if held == 0 {
-		held = rep.Summary.Screened
-	}
-	info := RunInfo{Portfolio: run.Portfolio, User: run.User, AsOf: run.AsOf.UTC(), SavedAt: now,
-		Files: run.Files, SnapshotIDs: run.SnapshotIDs, Inputs: run.Inputs, Holdings: held,
-		Findings: findingCount(run, len(rep.Findings)), ByStatus: rep.Summary.ByStatus, ReportSHA256: hex.EncodeToString(sum[:])}
-	// Compressed before the write transaction, which it would hold up.
-	packed, err := PackReport(run.Report)
+	// The report is hashed and compressed before the write transaction,
+	// which it would hold up.
+	info, packed, err := PlanRun(&run, s.stamp())
 	if err != nil {
 		return 0, err
 	}
@@ -191,29 +165,20 @@ func (s *Store) SaveRun(run Run) (uint64, error) {
 		}
 		pb := tx.Bucket(bucketPortfolios)
 		var p Portfolio
-		if _, err := getJSON(pb, []byte(run.Portfolio), &p); err != nil {
+		exists, err := getJSON(pb, []byte(run.Portfolio), &p)
+		if err != nil {
 			return err
 		}
-		if p.Name == "" {
-			p = Portfolio{Name: run.Portfolio, Created: now, Owner: run.User}
-		} else if !run.AnyPortfolio && !p.mayWrite(run.User) {
-			return screener.Errorf(screener.KindForbidden, "portfolio %q belongs to another user: ask compliance for access, or choose another name", run.Portfolio)
+		if p, err = RunPortfolio(p, exists, run, info); err != nil {
+			return err
 		}
-		p.Updated, p.Runs, p.LatestRun, p.Files = now, p.Runs+1, id, run.Files
 		if err := putJSON(pb, []byte(run.Portfolio), p); err != nil {
 			return err
 		}
 		if err := noteReviews(tx, run.Portfolio, RunReviews(id, run)); err != nil {
 			return err
 		}
-		snaps := make([]string, len(run.SnapshotIDs))
-		for i, sid := range run.SnapshotIDs {
-			snaps[i] = strconv.FormatUint(sid, 10)
-		}
-		return s.audit(tx, run.User, ActionRun, run.Portfolio, map[string]string{
-			"run": strconv.FormatUint(id, 10), "files": strings.Join(run.Files, ", "), "snapshots": strings.Join(snaps, ","),
-			"holdings": strconv.Itoa(held), "findings": strconv.Itoa(info.Findings), "inputs_sha256": inputDigests(run.Inputs),
-			"as_of": info.AsOf.Format(time.RFC3339), "report_sha256": info.ReportSHA256})
+		return s.audit(tx, run.User, ActionRun, run.Portfolio, RunAudit(info))
 	})
 	if err != nil {
 		return 0, err

@@ -355,7 +355,7 @@ func runEntry(ctx context.Context, db q, info store.RunInfo, list, id string) (*
 // SaveRun stores a run, its holdings and report bytes with its audit
 // record in one transaction, and returns the run id.
 func (s *Store) SaveRun(run store.Run) (uint64, error) {
-	info, err := store.PlanRun(&run, s.stamp())
+	info, packed, err := store.PlanRun(&run, s.stamp())
 	if err != nil {
 		return 0, err
 	}
@@ -366,10 +366,6 @@ func (s *Store) SaveRun(run store.Run) (uint64, error) {
 		}
 	} else {
 		hs = []byte{}
-	}
-	packed, err := store.PackReport(run.Report)
-	if err != nil {
-		return 0, err
 	}
 	err = s.write(func(w *wtx) error {
 		for _, id := range run.SnapshotIDs {
