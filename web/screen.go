@@ -211,15 +211,15 @@ type formFields map[string]string
 // maxField bounds one non-file field of a multipart form.
 const maxField = 4 << 10
 
+// formBufs are the buffers streamForm reads request bodies through.
+var formBufs = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 256<<10) }}
+
 // streamForm reads a multipart/form-data body part by part: small fields
 // into a map, and the part named fileField handed to file as a stream with
 // the fields read so far (so forms put their fields before the file). A
 // client's file name is only ever displayed (see displayName), never used
 // as a path. When csrf is set, the _csrf field must come before the file and
 // match the cookie.
-// formBufs are the buffers streamForm reads request bodies through.
-var formBufs = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 256<<10) }}
-
 func streamForm(c echo.Context, fileField string, csrf bool, file func(f formFields, name string, r io.Reader) error) (formFields, error) {
 	mt, params, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
 	if mt != "multipart/form-data" {

@@ -17,12 +17,12 @@ import (
 // of it under seeds drawn afresh for every memo (hash/maphash; AES rounds
 // on this machine's CPU), of which a slot keeps 112 bits. Two different
 // keys are taken for one only when both hashes agree on all 111 of them:
-// a probe meets at most 768 Ki entries, a file of 10 million rows makes
-// fewer than 2^25 probes, so the chance that this happens once in such a
-// file is below 2^-67 (10^-20), far below the rate of undetected memory
-// errors of the hardware it runs on; and the seeds are never seen outside
-// the process, so no file can be made to collide. A
-// table of positions of whole keys in an arena, compared byte for byte on
+// a probe meets at most 768 Ki (1.5 x 2^19) entries, a file of 10 million
+// rows makes fewer than 2^25 probes, so the chance that this happens once
+// in such a file is below 1.5 x 2^-67 (about 10^-20), far below the rate
+// of undetected memory errors of the hardware it runs on; and the seeds
+// are never seen outside the process, so no file can be made to collide.
+// A table of positions of whole keys in an arena, compared byte for byte on
 // every hit (what the memo was until 2026-12-07), cost a load of the
 // slot, then of the entry, and the comparison: 53 ms of CPU and 22 ms of
 // the wall time of a 1M-row screen (a sixth of what was left above the
