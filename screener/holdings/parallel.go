@@ -181,7 +181,14 @@ func (r Row) MarketValueUnits() (units int64, ok bool) {
 			return u, ok
 		}
 	}
-	n, has, err := scanNumber(r.c.cell(r.rec, fMarketValue), r.c.european)
+	return scannedUnits(r.c.cell(r.rec, fMarketValue), r.c.european)
+}
+
+// scannedUnits is a market value cell as decoding reads it (scanNumber),
+// in units of 1e-9: 0 for an empty cell, ok false when decoding would
+// reject it or it does not fit.
+func scannedUnits(cell string, european bool) (units int64, ok bool) {
+	n, has, err := scanNumber(cell, european)
 	if err != nil {
 		return 0, false
 	}

@@ -364,14 +364,7 @@ func unitsByGrammar(r Row) (int64, bool) {
 	if r.c.idx[fMarketValue] < 0 {
 		return 0, true
 	}
-	n, has, err := scanNumber(r.c.cell(r.rec, fMarketValue), r.c.european)
-	if err != nil {
-		return 0, false
-	}
-	if !has {
-		return 0, true
-	}
-	return n.Units()
+	return scannedUnits(r.c.cell(r.rec, fMarketValue), r.c.european)
 }
 
 // FuzzMarketValueUnits holds MarketValueUnits to scanNumber and Units on

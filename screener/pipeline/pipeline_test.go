@@ -20,6 +20,15 @@ import (
 	"github.com/screener/screener/screener/shareddata"
 )
 
+// poisonReleasedChunks runs the test on two workers with released chunk
+// buffers overwritten (holdings.PoisonReleased), so a cell kept without a
+// copy shows another chunk's bytes.
+func poisonReleasedChunks(t *testing.T) {
+	procs := runtime.GOMAXPROCS(2)
+	holdings.PoisonReleased = true
+	t.Cleanup(func() { holdings.PoisonReleased = false; runtime.GOMAXPROCS(procs) })
+}
+
 // The table reader lends a row's cells from its chunk's buffer, which a
 // later chunk reuses. A file of many chunks, whose rows repeat listed and
 // clear securities under a different portfolio, quantity and value each
@@ -27,9 +36,7 @@ import (
 // must give the one-row-at-a-time report to the byte: a cell kept without
 // a copy would show another chunk's bytes.
 func TestParallelKeepsNoBorrowedCell(t *testing.T) {
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
-	holdings.PoisonReleased = true
-	defer func() { holdings.PoisonReleased = false }()
+	poisonReleasedChunks(t)
 	path := filepath.Join(t.TempDir(), "many-chunks.csv")
 	var b bytes.Buffer
 	b.WriteString("portfolio,us_person,isin,ticker,exchange,name,quantity,price,market_value,currency,asset_class\n")
@@ -63,9 +70,7 @@ func TestParallelKeepsNoBorrowedCell(t *testing.T) {
 // would change a later row's finding, and the report would differ from
 // the one-row path's.
 func TestParallelMatchesNewIdentitiesInPlace(t *testing.T) {
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
-	holdings.PoisonReleased = true
-	defer func() { holdings.PoisonReleased = false }()
+	poisonReleasedChunks(t)
 	path := filepath.Join(t.TempDir(), "new-identities.csv")
 	var b bytes.Buffer
 	b.WriteString("portfolio,us_person,isin,ticker,exchange,name,quantity,price,market_value,currency,asset_class\n")
