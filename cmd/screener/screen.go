@@ -120,11 +120,9 @@ func runScreen(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(-1)
 		screenGC = func() {
-			// The heap may grow to 1.75× the live heap before a
-			// collection instead of 2×, so a run over millions of rows
-			// stays within its memory budget. (A soft memory limit did
-			// that too, but made the collector thrash on files whose
-			// live heap came near it.) GOGC overrides it.
+			// See screenGCPercent. (A soft memory limit was tried
+			// to bound the heap instead, and made the collector thrash
+			// on files whose live heap came near it.) GOGC overrides it.
 			debug.SetGCPercent(screenGCPercent)
 		}
 	}
