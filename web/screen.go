@@ -56,9 +56,9 @@ func (res *screened) done() {
 		return
 	}
 	// The answer is written: the report's buffer is free for the next
-	// upload.
-	reportBufs.give(res.JSON)
-	if res.big {
+	// upload. A buffer kept on the shelf goes back to the system with the
+	// rest, releaseAfter after the last upload.
+	if kept := reportBufs.give(res.JSON); kept || res.big {
 		releaseMemory()
 	}
 }

@@ -104,8 +104,12 @@ const (
 )
 
 // take returns an empty buffer with room for n bytes from the shelf, or
-// nil when none is that large.
+// nil when none is that large or n is under bufShelfMin (a small report,
+// or one of no known size, leaves the big buffers to big uploads).
 func (s *bufShelf) take(n int) []byte {
+	if n < bufShelfMin {
+		return nil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, b := range s.bufs {
@@ -117,17 +121,17 @@ func (s *bufShelf) take(n int) []byte {
 	return nil
 }
 
-// give puts b on the shelf, replacing the smallest when it is full. b
-// must not be used after.
-func (s *bufShelf) give(b []byte) {
+// give puts b on the shelf, replacing the smallest when it is full, and
+// reports whether it kept b. b must not be used after.
+func (s *bufShelf) give(b []byte) bool {
 	if cap(b) < bufShelfMin {
-		return
+		return false
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.bufs) < bufShelfLen {
 		s.bufs = append(s.bufs, b[:0])
-		return
+		return true
 	}
 	small := 0
 	for i := range s.bufs {
@@ -137,7 +141,9 @@ func (s *bufShelf) give(b []byte) {
 	}
 	if cap(b) > cap(s.bufs[small]) {
 		s.bufs[small] = b[:0]
+		return true
 	}
+	return false
 }
 
 // empty drops every buffer on the shelf.

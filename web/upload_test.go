@@ -201,8 +201,10 @@ func TestUploadReusesReportBuffer(t *testing.T) {
 // only when it is large enough.
 func TestBufShelf(t *testing.T) {
 	var s bufShelf
-	s.give(make([]byte, 10, bufShelfMin-1))
-	if b := s.take(1); b != nil {
+	if s.give(make([]byte, 10, bufShelfMin-1)) {
+		t.Fatal("give says it kept a small buffer")
+	}
+	if b := s.take(bufShelfMin - 1); b != nil {
 		t.Fatal("a small buffer was kept")
 	}
 	for i := range bufShelfLen + 1 {
@@ -210,6 +212,11 @@ func TestBufShelf(t *testing.T) {
 	}
 	if len(s.bufs) != bufShelfLen {
 		t.Fatalf("%d buffers kept, want %d", len(s.bufs), bufShelfLen)
+	}
+	for _, n := range []int{0, 1, bufShelfMin - 1} { // small or unknown size
+		if b := s.take(n); b != nil {
+			t.Fatalf("take(%d) took a buffer of %d bytes", n, cap(b))
+		}
 	}
 	if b := s.take(bufShelfMin * (bufShelfLen + 2)); b != nil {
 		t.Fatal("a buffer too small was given")
@@ -223,12 +230,12 @@ func TestBufShelf(t *testing.T) {
 			t.Fatal("a kept buffer was not given")
 		}
 	}
-	if s.take(1) != nil {
+	if s.take(bufShelfMin) != nil {
 		t.Fatal("the smallest buffer was kept when a larger one came")
 	}
 	s.give(b)
 	s.empty()
-	if s.take(1) != nil {
+	if s.take(bufShelfMin) != nil {
 		t.Fatal("a buffer outlived empty")
 	}
 }
