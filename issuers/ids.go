@@ -231,6 +231,9 @@ var isinAdd, isinFlip = func() (add [2][36]byte, flip [36]byte) {
 // check, is refused.
 func CheckCUSIP(s string) error {
 	s = CleanID(s)
+	if validCUSIP(s) {
+		return nil
+	}
 	err := checkShape(IDCUSIP, s, 9, func(i int, c byte) bool {
 		if i == 8 {
 			return isDigit(c)
@@ -647,15 +650,18 @@ func CUSIPInISIN(isin string) (cusip string, ok bool) {
 
 // ValidCUSIP reports whether CheckCUSIP(s) is nil; a value of the wrong
 // length (an empty cell, most often) is refused without building an error.
-func ValidCUSIP(s string) bool {
-	s = CleanID(s)
+//
+// The CUSIP inside a US ISIN is tested on every row that has one, and a
+// bad check digit there (the CUSIP is not one; the ISIN is fine) is not an
+// error to report.
+func ValidCUSIP(s string) bool { return validCUSIP(CleanID(s)) }
+
+// validCUSIP reports whether s (cleaned) is a CUSIP CheckCUSIP accepts;
+// CheckCUSIP builds its error only when it is not.
+func validCUSIP(s string) bool {
 	if len(s) != 9 || !isDigit(s[8]) || s == "000000000" {
 		return false
 	}
-	// CheckCUSIP's shape and check digit, without its error: the CUSIP
-	// inside a US ISIN is tested on every row that has one, and a bad
-	// check digit there (the CUSIP is not one; the ISIN is fine) is not
-	// an error to report.
 	for i := range 8 {
 		if c := s[i]; !isAlnum(c) && c != '*' && c != '@' && c != '#' {
 			return false

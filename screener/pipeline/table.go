@@ -414,7 +414,7 @@ func (s *chunkSink) knownClear(r holdings.Row) bool {
 		// (Matcher.ClearKey), all of it in the identity; and a holding
 		// found so is only counted, with nothing of its finding kept.
 		f := s.m.Match(ident, s.at, s.opt)
-		if f.Status != screener.StatusClear || len(f.Basis) > 0 || f.Entry != nil {
+		if !clearNoBasis(&f) {
 			return false // Holding makes its finding
 		}
 		s.w.putHashed(s.ckey, s.ckeyHash, outcomeClear)
@@ -462,7 +462,7 @@ func (s *chunkSink) Holding(h *screener.Holding) error {
 	case learnIdentity:
 		// Clear with no basis at all: nothing but the identity cells
 		// could have made it otherwise.
-		if f.Status == screener.StatusClear && len(f.Basis) == 0 && f.Entry == nil {
+		if clearNoBasis(&f) {
 			s.putKey(outcomeClear)
 			if clearKey {
 				s.w.putHashed(s.ckey, s.ckeyHash, outcomeClear)
@@ -481,6 +481,13 @@ func (s *chunkSink) Holding(h *screener.Holding) error {
 	s.learn = learnNothing
 	s.add(&f)
 	return nil
+}
+
+// clearNoBasis reports whether f is clear with no basis at all: what only
+// a holding's identity cells decide (Matcher.ClearKey), so that every row
+// of the same identity, or clear key, is counted clear without a match.
+func clearNoBasis(f *screener.Finding) bool {
+	return f.Status == screener.StatusClear && len(f.Basis) == 0 && f.Entry == nil
 }
 
 func (s *chunkSink) add(f *screener.Finding) {
