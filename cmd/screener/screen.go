@@ -43,10 +43,10 @@ Examples:
 
 // screenGCPercent is the GOGC of a screening run: Go's default. With the
 // allocation of a row gone from the common ways (2026-12-07), 75 no longer
-// saved memory for free: on the generated 1M-row file 100 peaks at 105 MB
-// against 100 MB and takes 16 ms less (21 interleaved runs); on the file
-// of 100,000 security names over 1M rows (README) it peaks at 224 MB
-// against 206 MB. 125 gains no more time and 150 costs 119 MB.
+// saved memory for free: on the generated 1M-row file 75 takes 26 ms more
+// for 7 MB less (98 against 91 MB), and on the file of 100,000 security
+// names over 1M rows (README) 0.33 s more for 22 MB less (234 against
+// 212 MB); interleaved runs, README "Speed". 150 costs 20-30 MB for 6 ms.
 const screenGCPercent = 100
 
 type screenConfig struct {

@@ -18,8 +18,10 @@ import (
 // on this machine's CPU), of which a slot keeps 112 bits. Two different
 // keys are taken for one only when both hashes agree on all 111 of them:
 // a probe meets at most 768 Ki (1.5 x 2^19) entries, a file of 10 million
-// rows makes fewer than 2^25 probes, so the chance that this happens once
-// in such a file is below 1.5 x 2^-67 (about 10^-20), far below the rate
+// rows makes fewer than 2^26 probes (a row makes a few: its identity key,
+// its clear key, its key with the US-person cell), so the chance that this
+// happens once in such a file is below 1.5 x 2^-66 (about 2 x 10^-20), an
+// estimate far below the rate
 // of undetected memory errors of the hardware it runs on; and the seeds
 // are never seen outside the process, so no file can be made to collide.
 // A table of positions of whole keys in an arena, compared byte for byte on

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"runtime"
@@ -116,7 +117,7 @@ func BenchmarkPlanRun(b *testing.B) {
 	b.Run("serial", func(b *testing.B) {
 		b.SetBytes(int64(r.Len()))
 		for b.Loop() {
-			_ = HashSecret(r.String())
+			_ = sha256.Sum256(r.Bytes())
 			if _, err := PackReport(r.Bytes()); err != nil {
 				b.Fatal(err)
 			}
